@@ -1,0 +1,55 @@
+// ManifestReader: turns the user's `-f PATH` arguments into a stream of
+// Kubernetes objects (YAML mappings), each with the position it came from.
+//
+// What a PATH can be:
+//  - "-": standard input;
+//  - a YAML or JSON file, multi-document, possibly a `kind: List`
+//    (as `kubectl get -o yaml|json` prints it; its items are delivered one by one);
+//  - a directory holding kustomization.yaml / kustomization.yml / Kustomization:
+//    built with `kustomize build DIR`, or `kubectl kustomize DIR` when kustomize is
+//    absent. No plugins or exec functions are enabled and the load restrictor stays
+//    at its default. A failed build is an error carrying the program's stderr.
+//  - any other directory: every kustomization root below it that no other
+//    kustomization below it includes, plus loose *.yaml / *.yml / *.json files
+//    outside those roots. Symlinks that leave the tree are not followed, and
+//    symlink loops are detected.
+//
+// Objects coming from kustomize output get their positions transplanted from
+// the original file when one original document matches by kind, name and
+// namespace (kustomize rewrites some fields but keeps the shape), so errors and
+// explanations point at the file the user edits.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "load/yaml_stream.h"
+#include "model/diagnostic.h"
+#include "model/source.h"
+
+namespace netreach {
+
+struct ReadOptions {
+  // Program used for kustomization directories: "" means auto-detect
+  // (`kustomize` on PATH, else `kubectl kustomize`).
+  std::string kustomize_program;
+  YamlLimits yaml_limits;
+};
+
+// One object found in the input.
+struct ManifestObject {
+  const YamlNode* node = nullptr;  // a mapping; valid only during the callback
+  const SourceFile* file = nullptr;
+  uint32_t document_index = 0;     // position of the document in its stream
+};
+
+// Reads every PATH in order and calls `on_object` for each object. Files and
+// kustomize runs are registered in `sources` so positions stay valid. Returns
+// the first error (reading stops there) or the warnings collected on success.
+// Documents that are not mappings (a bare scalar or list at the top) are errors.
+Result<Diagnostics> read_manifests(const std::vector<std::string>& paths, SourceTable& sources,
+                                   const ReadOptions& options,
+                                   const std::function<void(const ManifestObject&)>& on_object);
+
+}  // namespace netreach

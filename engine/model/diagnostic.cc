@@ -1,0 +1,62 @@
+#include "model/diagnostic.h"
+
+#include <fstream>
+#include <optional>
+
+#include <fmt/format.h>
+
+namespace netreach {
+namespace {
+
+std::string_view severity_name(Severity s) {
+  switch (s) {
+    case Severity::Error: return "error";
+    case Severity::Warning: return "warning";
+    case Severity::Note: return "note";
+  }
+  return "error";
+}
+
+// The text of line `line` (1-based), or nothing when it cannot be had cheaply.
+std::optional<std::string> source_line(const SourcePos& pos) {
+  if (!pos.file || pos.line == 0) return std::nullopt;
+  if (pos.file->text) {
+    const std::string& text = *pos.file->text;
+    size_t start = 0;
+    for (uint32_t l = 1; l < pos.line; ++l) {
+      start = text.find('\n', start);
+      if (start == std::string::npos) return std::nullopt;
+      ++start;
+    }
+    size_t end = text.find('\n', start);
+    return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  }
+  if (!pos.file->rereadable) return std::nullopt;
+  std::ifstream in(pos.file->display_name);
+  std::string line;
+  for (uint32_t l = 0; l < pos.line; ++l) {
+    if (!std::getline(in, line)) return std::nullopt;
+  }
+  return line;
+}
+
+}  // namespace
+
+std::string format_diagnostic(const Diagnostic& diag, bool with_source_line) {
+  std::string out = fmt::format("{}: {}: ", diag.pos.to_string(), severity_name(diag.severity));
+  if (!diag.field_path.empty()) out += fmt::format("{}: ", diag.field_path);
+  out += diag.message;
+  if (with_source_line) {
+    if (auto line = source_line(diag.pos); line && line->size() < 500) {
+      out += fmt::format("\n    {}", *line);
+      if (diag.pos.column > 0 && diag.pos.column <= line->size() + 1) {
+        std::string pad;
+        for (uint32_t i = 0; i + 1 < diag.pos.column; ++i) pad += (*line)[i] == '\t' ? '\t' : ' ';
+        out += fmt::format("\n    {}^", pad);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace netreach

@@ -1,0 +1,69 @@
+// Diagnostic: an error or warning as a value, carrying where it happened.
+//
+// Every layer reports problems as Diagnostics; nothing throws across the engine
+// boundary. format_diagnostic() renders the one canonical form:
+//   file:line:col: error: spec.ingress[0].fromPorts: unknown field "fromPorts"
+//     <the source line>
+//     <caret>
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "model/source.h"
+
+namespace netreach {
+
+enum class Severity { Error, Warning, Note };
+
+struct Diagnostic {
+  Severity severity = Severity::Error;
+  SourcePos pos;
+  std::string field_path;  // e.g. "spec.ingress[0].toPorts[0].ports[0].port"; may be empty
+  std::string message;
+
+  static Diagnostic error(SourcePos pos, std::string field, std::string message) {
+    return {Severity::Error, pos, std::move(field), std::move(message)};
+  }
+  static Diagnostic warning(SourcePos pos, std::string field, std::string message) {
+    return {Severity::Warning, pos, std::move(field), std::move(message)};
+  }
+};
+
+using Diagnostics = std::vector<Diagnostic>;
+
+inline bool has_errors(const Diagnostics& diags) {
+  for (const auto& d : diags)
+    if (d.severity == Severity::Error) return true;
+  return false;
+}
+
+// Renders one diagnostic, with the source line and a caret when the text is
+// available (re-read from disk, or kept in memory for kustomize output).
+std::string format_diagnostic(const Diagnostic& diag, bool with_source_line = true);
+
+// Result<T>: a value or the diagnostics that prevented it.
+template <typename T>
+class Result {
+ public:
+  Result(T value) : state_(std::move(value)) {}                  // NOLINT(implicit)
+  Result(Diagnostic error) : state_(Diagnostics{std::move(error)}) {}  // NOLINT(implicit)
+  Result(Diagnostics errors) : state_(std::move(errors)) {}      // NOLINT(implicit)
+
+  bool ok() const { return std::holds_alternative<T>(state_); }
+  explicit operator bool() const { return ok(); }
+  T& value() { return std::get<T>(state_); }
+  const T& value() const { return std::get<T>(state_); }
+  T& operator*() { return value(); }
+  const T& operator*() const { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  const Diagnostics& errors() const { return std::get<Diagnostics>(state_); }
+
+ private:
+  std::variant<T, Diagnostics> state_;
+};
+
+}  // namespace netreach

@@ -1,0 +1,41 @@
+// parse_policy: a CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy or
+// networking.k8s.io/v1 NetworkPolicy object (a YAML mapping) -> Policy.
+//
+// Validation is the union of what the API server (CRD OpenAPI schema, R19.1)
+// and the agent (Rule.Sanitize, R19.2/R19.3) reject, and a KNP is checked
+// against networking.k8s.io/v1 (R20). Every problem names the field path
+// ("spec.ingress[0].toPorts[0].ports[0].port") and position.
+//
+// Strict (default): any problem is an Error; the caller refuses the input.
+// Lenient: what a cluster would do. Unknown fields are pruned with a Warning
+// (the API server prunes them, which may widen the rule: R21.1); an object the
+// API server or the agent would reject yields no policy and a Warning saying
+// it is ignored (R4.5: none of its rules apply, it causes no default deny).
+#pragma once
+
+#include <optional>
+
+#include "load/yaml_node.h"
+#include "model/diagnostic.h"
+#include "policy/rule.h"
+
+namespace netreach {
+
+struct PolicyParseOptions {
+  bool lenient = false;
+  // enable-node-selector-labels (R17.5); off by default in Cilium.
+  bool enable_node_selector_labels = false;
+  // Namespace used when metadata.namespace is absent (kubectl's default).
+  std::string default_namespace = "default";
+};
+
+struct PolicyParseResult {
+  std::optional<Policy> policy;  // absent when rejected
+  Diagnostics diagnostics;       // errors (strict) or warnings (lenient), in document order
+};
+
+// `object` is the whole Kubernetes object. `kind` has already been read from it.
+PolicyParseResult parse_policy(const YamlNode& object, PolicyKind kind,
+                               const PolicyParseOptions& options);
+
+}  // namespace netreach

@@ -1,0 +1,213 @@
+// The internal rule model: CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy
+// and Kubernetes NetworkPolicy all become Policy values made of Rules.
+//
+// The model is "as Cilium reads it", after the agent's defaulting but before
+// resolving against a cluster:
+//  - peer and subject selectors already carry the namespace terms Cilium adds
+//    (R4.2, R6.1, R6.2), tagged with RequirementOrigin so explanations can
+//    tell what the user wrote from what Cilium added;
+//  - a KNP is translated to the same shape (R16);
+//  - enableDefaultDeny is defaulted (R5.3).
+// Every piece keeps a RuleRef (policy, rule path, position) for explanations.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "model/labels.h"
+#include "model/protocol.h"
+#include "model/source.h"
+#include "policy/cidr.h"
+
+namespace netreach {
+
+enum class PolicyKind : uint8_t { CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, NetworkPolicy };
+std::string_view to_string(PolicyKind kind);
+std::string_view short_name(PolicyKind kind);  // "CNP", "CCNP", "KNP"
+
+enum class Direction : uint8_t { Ingress, Egress };
+std::string_view to_string(Direction direction);  // "ingress" / "egress"
+
+// Entities (pkg/policy/api/entity.go). WorldIPv4/WorldIPv6 are known to the
+// agent but not in the CRD enum; strict validation rejects them (R19.1).
+enum class Entity : uint8_t {
+  All, World, WorldIPv4, WorldIPv6, Cluster, Host, Init, Ingress, Unmanaged, RemoteNode, Health,
+  None, KubeApiserver
+};
+std::string_view to_string(Entity entity);
+std::optional<Entity> parse_entity(std::string_view text);  // exact, case-sensitive
+
+// Where a rule element came from: the policy, the rule path and the position.
+struct RuleRef {
+  PolicyKind kind = PolicyKind::CiliumNetworkPolicy;
+  std::string policy_namespace;  // empty for CCNP
+  std::string policy_name;
+  std::string path;              // "spec.egress[0]" or "specs[1].ingressDeny[0].toPorts[0]"
+  SourcePos pos;
+
+  std::string policy_display() const;  // "CNP partner-cp/partner-api", "CCNP deny-all"
+};
+
+// One `ports[]` entry of a toPorts rule, after defaulting.
+struct PortProtocol {
+  uint16_t port = 0;        // 0 = all ports (when name is empty)
+  uint16_t end_port = 0;    // inclusive end of a range; 0 or <= port = single port
+  std::string name;         // a named port (lower-cased); port is then 0 until resolved
+  Protocol protocol = Protocol::Any;
+  RuleRef ref;
+
+  bool is_named() const { return !name.empty(); }
+  // Numeric ports only: does [port, end_port] contain p (port 0 = every port)?
+  bool covers_number(uint16_t p) const;
+  bool covers_protocol(Protocol p) const;  // Any covers TCP/UDP/SCTP, never ICMP
+  std::string to_string() const;           // "5555/TCP", "8000-8080/ANY", "http/TCP"
+};
+
+// ICMP `fields[]` entry (R12).
+struct IcmpField {
+  bool ipv6 = false;
+  uint8_t type = 0;
+  RuleRef ref;
+};
+
+// The kinds of L3 peer a rule can name (R19.3: at most one per rule).
+enum class PeerKind : uint8_t {
+  Wildcard,   // no L3 field at all: every identity (R6.6)
+  Endpoints,  // fromEndpoints / toEndpoints, and KNP podSelector/namespaceSelector
+  Cidr,       // fromCIDR / fromCIDRSet / toCIDR / toCIDRSet / ipBlock
+  Entities,   // fromEntities / toEntities
+  Nodes,      // fromNodes / toNodes
+  Services,   // toServices
+  Fqdns,      // toFQDNs
+  Groups,     // fromGroups / toGroups
+};
+std::string_view to_string(PeerKind kind);
+
+struct EndpointPeer {
+  Selector selector;
+  RuleRef ref;  // path like "spec.egress[0].toEndpoints[1]"
+};
+
+struct CidrPeer {
+  CidrRule rule;
+  RuleRef ref;
+};
+
+struct EntityPeer {
+  Entity entity;
+  RuleRef ref;
+};
+
+// toServices entry (R9). Resolved against the cluster's Services in resolve/.
+struct ServicePeer {
+  bool by_selector = false;           // k8sServiceSelector instead of k8sService
+  std::string service_name;           // k8sService.serviceName
+  std::string service_namespace;      // empty = any namespace (R9.1)
+  Selector service_label_selector;    // k8sServiceSelector.selector (Service's own labels)
+  RuleRef ref;
+};
+
+struct FqdnPeer {
+  std::string match_name;     // lower-cased, without trailing dot
+  std::string match_pattern;  // lower-cased
+  RuleRef ref;
+};
+
+// Constructs netreach parses and validates but does not evaluate yet. A verdict
+// that a rule carrying one of them could change says so (never silently).
+enum class Unevaluated : uint8_t {
+  L7Rules,          // toPorts[].rules: the L4 allow holds, requests are filtered by the proxy
+  Authentication,   // authentication.mode: required
+  Listener,         // toPorts[].listener
+  TlsInspection,    // terminatingTLS / originatingTLS / serverNames
+  Groups,           // fromGroups / toGroups (cloud security groups, resolved at runtime)
+  CidrGroups,       // cidrGroupRef / cidrGroupSelector (CiliumCIDRGroup objects)
+};
+std::string_view to_string(Unevaluated what);
+
+// One element of ingress / ingressDeny / egress / egressDeny.
+struct PeerRule {
+  Direction direction = Direction::Ingress;
+  bool deny = false;
+  RuleRef ref;  // "spec.ingress[0]"
+
+  PeerKind peer_kind = PeerKind::Wildcard;
+  // True when the L3 field was present as an explicit empty list
+  // (`fromEndpoints: []`): selects nothing, even with toPorts (R6.6).
+  bool explicit_empty_peers = false;
+  std::vector<EndpointPeer> endpoints;
+  std::vector<CidrPeer> cidrs;
+  std::vector<EntityPeer> entities;
+  std::vector<EndpointPeer> nodes;     // fromNodes / toNodes selectors (node labels)
+  std::vector<ServicePeer> services;
+  std::vector<FqdnPeer> fqdns;
+  std::vector<EndpointPeer> requires_; // fromRequires / toRequires (R15)
+
+  // toPorts flattened: every ports[] entry of every toPorts item. Empty with
+  // has_to_ports == false means "no toPorts": all ports and protocols (R6.6).
+  bool has_to_ports = false;
+  std::vector<PortProtocol> ports;
+  bool has_icmps = false;
+  std::vector<IcmpField> icmps;
+
+  std::vector<Unevaluated> unevaluated;  // deduplicated
+};
+
+struct EnableDefaultDeny {
+  bool ingress = true;
+  bool egress = true;
+};
+
+// One rule: `spec`, one of `specs[]`, or a translated NetworkPolicy.
+struct Rule {
+  RuleRef ref;                    // "spec" / "specs[2]"
+  bool node_selector = false;     // subject is nodes (host firewall), not endpoints
+  Selector subject;               // endpointSelector / nodeSelector, namespace term included for CNP
+  std::vector<PeerRule> ingress;
+  std::vector<PeerRule> ingress_deny;
+  std::vector<PeerRule> egress;
+  std::vector<PeerRule> egress_deny;
+  // Whether the lists were present and non-empty in the input (R5.2: `[{}]`
+  // counts, `[]` does not).
+  EnableDefaultDeny default_deny;  // after defaulting (R5.3)
+
+  bool has_rules(Direction d) const {
+    return d == Direction::Ingress ? !(ingress.empty() && ingress_deny.empty())
+                                   : !(egress.empty() && egress_deny.empty());
+  }
+};
+
+// A policy object as loaded: kind, identity, rules and where it came from.
+struct Policy {
+  PolicyKind kind = PolicyKind::CiliumNetworkPolicy;
+  std::string namespace_;  // empty for CCNP
+  std::string name;
+  SourcePos pos;           // the object's `kind:` line or document start
+  std::vector<Rule> rules;
+};
+
+}  // namespace netreach
+
+template <>
+struct fmt::formatter<netreach::Direction> : fmt::formatter<std::string_view> {
+  auto format(netreach::Direction d, fmt::format_context& ctx) const {
+    return fmt::formatter<std::string_view>::format(netreach::to_string(d), ctx);
+  }
+};
+template <>
+struct fmt::formatter<netreach::Entity> : fmt::formatter<std::string_view> {
+  auto format(netreach::Entity e, fmt::format_context& ctx) const {
+    return fmt::formatter<std::string_view>::format(netreach::to_string(e), ctx);
+  }
+};
+template <>
+struct fmt::formatter<netreach::PolicyKind> : fmt::formatter<std::string_view> {
+  auto format(netreach::PolicyKind k, fmt::format_context& ctx) const {
+    return fmt::formatter<std::string_view>::format(netreach::to_string(k), ctx);
+  }
+};
