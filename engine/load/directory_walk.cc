@@ -1,0 +1,145 @@
+#include "load/directory_walk.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace netreach {
+namespace fs = std::filesystem;
+namespace {
+
+bool is_manifest_name(const std::string& name) {
+  auto ends_with = [&](std::string_view suffix) {
+    return name.size() > suffix.size() &&
+           name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return ends_with(".yaml") || ends_with(".yml") || ends_with(".json");
+}
+
+bool is_within(const fs::path& path, const fs::path& root) {
+  auto [root_end, path_it] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
+  return root_end == root.end();
+}
+
+class Walker {
+ public:
+  Walker(const std::string& dir, FileRegistry& files, Diagnostics& warnings)
+      : files_(files), warnings_(warnings), user_dir_(dir) {}
+
+  Diagnostics walk() {
+    std::error_code ec;
+    root_ = fs::canonical(user_dir_, ec);
+    if (ec) return {unreadable(user_dir_, ec.value())};
+    struct stat st;
+    if (::stat(user_dir_.c_str(), &st) != 0) return {unreadable(user_dir_, errno)};
+    visited_.insert({st.st_dev, st.st_ino});
+    return visit(user_dir_, false);
+  }
+
+  std::vector<std::pair<std::string, std::string>> kustomizations;  // display, canonical
+  std::vector<std::string> loose_files;
+
+ private:
+  Diagnostic unreadable(const std::string& path, int err) {
+    return Diagnostic::error(SourcePos{files_.file(path), 0, 0}, "",
+                             fmt::format("cannot read directory: {}", std::strerror(err)));
+  }
+  void warn(const std::string& path, std::string message) {
+    warnings_.push_back(Diagnostic::warning(SourcePos{files_.file(path), 0, 0}, "",
+                                            std::move(message)));
+  }
+
+  Diagnostics visit(const std::string& dir, bool inside_kustomization) {
+    if (!find_kustomization_file(dir).empty()) {
+      std::error_code ec;
+      kustomizations.emplace_back(dir, fs::canonical(dir, ec).string());
+      inside_kustomization = true;
+    }
+    DIR* handle = ::opendir(dir.c_str());
+    if (!handle) return {unreadable(dir, errno)};
+    std::vector<std::string> names;
+    errno = 0;
+    while (dirent* entry = ::readdir(handle)) {
+      if (entry->d_name[0] != '.') names.emplace_back(entry->d_name);  // also ".", ".."
+    }
+    int read_error = errno;
+    ::closedir(handle);
+    if (read_error != 0) return {unreadable(dir, read_error)};
+    std::sort(names.begin(), names.end());
+
+    for (const auto& name : names) {
+      std::string path = join_display_path(dir, name);
+      struct stat st;
+      if (::lstat(path.c_str(), &st) != 0) return {unreadable(path, errno)};
+      if (S_ISLNK(st.st_mode)) {
+        std::error_code ec;
+        fs::path target = fs::canonical(path, ec);
+        if (ec) {
+          warn(path, "skipping a symlink that does not resolve");
+          continue;
+        }
+        if (!is_within(target, root_)) {
+          warn(path, fmt::format("skipping a symlink that points outside {}", user_dir_));
+          continue;
+        }
+        if (::stat(path.c_str(), &st) != 0) return {unreadable(path, errno)};
+      }
+      if (S_ISDIR(st.st_mode)) {
+        if (!visited_.insert({st.st_dev, st.st_ino}).second) continue;  // loop or alias
+        if (auto errs = visit(path, inside_kustomization); !errs.empty()) return errs;
+      } else if (S_ISREG(st.st_mode) && !inside_kustomization && is_manifest_name(name)) {
+        loose_files.push_back(path);
+      }
+    }
+    return {};
+  }
+
+  FileRegistry& files_;
+  Diagnostics& warnings_;
+  std::string user_dir_;
+  fs::path root_;
+  std::set<std::pair<dev_t, ino_t>> visited_;
+};
+
+}  // namespace
+
+Result<DirectoryPlan> plan_directory(const std::string& dir, FileRegistry& files,
+                                     const YamlLimits& limits, Diagnostics& warnings) {
+  Walker walker(dir, files, warnings);
+  if (auto errs = walker.walk(); !errs.empty()) return errs;
+
+  // A kustomization that another one below `dir` includes is built only
+  // through the one(s) including it.
+  std::set<std::string> included;
+  for (const auto& [display, canonical] : walker.kustomizations) {
+    auto k = load_kustomization(display, files, limits);
+    if (!k) return k.errors();
+    for (const auto& ref : k->resources) {
+      std::error_code ec;
+      fs::path target = fs::canonical(join_display_path(display, ref.value), ec);
+      if (!ec && fs::is_directory(target, ec) && target.string() != canonical)
+        included.insert(target.string());
+    }
+  }
+
+  DirectoryPlan plan;
+  for (const auto& [display, canonical] : walker.kustomizations)
+    if (!included.count(canonical)) plan.items.push_back({display, true});
+  for (const auto& file : walker.loose_files) plan.items.push_back({file, false});
+  std::sort(plan.items.begin(), plan.items.end(),
+            [](const auto& a, const auto& b) { return a.path < b.path; });
+  if (plan.items.empty())
+    warnings.push_back(Diagnostic::warning(SourcePos{files.file(dir), 0, 0}, "",
+                                           "directory contains no manifests"));
+  return plan;
+}
+
+}  // namespace netreach

@@ -1,0 +1,376 @@
+#include "load/kustomize.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+
+extern char** environ;
+
+namespace netreach {
+namespace fs = std::filesystem;
+
+const SourceFile* FileRegistry::file(const std::string& display_path) {
+  auto it = files_.find(display_path);
+  if (it != files_.end()) return it->second;
+  const SourceFile* added = table_.add(SourceFile{display_path, "", nullptr, true});
+  files_.emplace(display_path, added);
+  return added;
+}
+
+std::string join_display_path(const std::string& base, const std::string& rel) {
+  std::string joined = (fs::path(base) / rel).lexically_normal().string();
+  // lexically_normal keeps a trailing separator ("dir/"); drop it for display.
+  while (joined.size() > 1 && joined.back() == '/') joined.pop_back();
+  return joined.empty() ? "." : joined;
+}
+
+std::string find_kustomization_file(const std::string& dir) {
+  // kustomize's konfig.RecognizedKustomizationFileNames, in its order.
+  for (const char* name : {"kustomization.yaml", "kustomization.yml", "Kustomization"}) {
+    std::string path = join_display_path(dir, name);
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return path;
+  }
+  return "";
+}
+
+namespace {
+
+constexpr std::string_view kFunctionAnnotation = "config.kubernetes.io/function";
+constexpr std::string_view kLegacyFunctionAnnotation = "config.k8s.io/function";
+
+bool is_directory(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// The position of the function annotation in a plugin config, if it has one.
+const YamlNode* function_annotation(const YamlNode& config) {
+  if (!config.is_mapping()) return nullptr;
+  const YamlNode* metadata = config.find("metadata");
+  if (!metadata || !metadata->is_mapping()) return nullptr;
+  const YamlNode* annotations = metadata->find("annotations");
+  if (!annotations || !annotations->is_mapping()) return nullptr;
+  for (const auto& e : annotations->entries())
+    if (e.key == kFunctionAnnotation || e.key == kLegacyFunctionAnnotation) return &e.value;
+  return nullptr;
+}
+
+Diagnostic function_refused(SourcePos pos, const std::string& kustomization_file) {
+  return Diagnostic::error(
+      pos, "",
+      fmt::format("plugin config used by {} asks for an exec or container function ({}); "
+                  "netreach does not run kustomize plugins or functions",
+                  kustomization_file, kFunctionAnnotation));
+}
+
+// Refuses plugin configs in `path` that carry a function annotation.
+Diagnostics check_plugin_file(const std::string& path, const std::string& kustomization_file,
+                              FileRegistry& files, const YamlLimits& limits) {
+  const SourceFile* source = files.file(path);
+  auto stream = YamlStream::open_file(path, source, limits);
+  if (!stream) return stream.errors();
+  for (;;) {
+    auto doc = stream->next();
+    if (!doc) return doc.errors();
+    if (!*doc) return {};
+    if (const YamlNode* fn = function_annotation((*doc)->root))
+      return {function_refused(fn->pos(), kustomization_file)};
+  }
+}
+
+class KustomizationWalker {
+ public:
+  KustomizationWalker(FileRegistry& files, const YamlLimits& limits,
+                      const std::function<void(const std::string&)>& on_resource_file)
+      : files_(files), limits_(limits), on_resource_file_(on_resource_file) {}
+
+  // `plugin_context`: the kustomization produces plugin configs (it is listed
+  // under generators/transformers), so its resources are checked, not indexed.
+  Diagnostics visit(const std::string& dir, bool plugin_context) {
+    std::error_code ec;
+    fs::path canonical = fs::canonical(dir, ec);
+    if (ec || !visited_.insert(canonical.string()).second) return {};
+    auto k = load_kustomization(dir, files_, limits_);
+    if (!k) return k.errors();
+    for (const auto& ref : k->resources) {
+      if (is_remote_reference(k->dir, ref.value)) return {remote_refused(*k, ref)};
+      std::string path = join_display_path(k->dir, ref.value);
+      if (is_directory(path)) {
+        if (auto errs = visit(path, plugin_context); !errs.empty()) return errs;
+      } else if (exists(path)) {
+        if (plugin_context) {
+          if (auto errs = check_plugin_file(path, k->file, files_, limits_); !errs.empty())
+            return errs;
+        } else {
+          on_resource_file_(path);
+        }
+      }
+      // A missing local entry is left to kustomize, whose error names it.
+    }
+    for (const auto& ref : k->plugins) {
+      if (is_remote_reference(k->dir, ref.value)) return {remote_refused(*k, ref)};
+      std::string path = join_display_path(k->dir, ref.value);
+      if (is_directory(path)) {
+        if (auto errs = visit(path, true); !errs.empty()) return errs;
+      } else if (exists(path)) {
+        if (auto errs = check_plugin_file(path, k->file, files_, limits_); !errs.empty())
+          return errs;
+      }
+    }
+    return {};
+  }
+
+ private:
+  static Diagnostic remote_refused(const Kustomization& k, const KustomizationRef& ref) {
+    return Diagnostic::error(
+        ref.pos, "",
+        fmt::format("{} references the remote resource \"{}\"; netreach builds only local "
+                    "kustomizations (no network): vendor it into the repository",
+                    k.file, ref.value));
+  }
+
+  FileRegistry& files_;
+  const YamlLimits& limits_;
+  const std::function<void(const std::string&)>& on_resource_file_;
+  std::set<std::string> visited_;
+};
+
+}  // namespace
+
+Result<Kustomization> load_kustomization(const std::string& dir, FileRegistry& files,
+                                         const YamlLimits& limits) {
+  Kustomization k;
+  k.dir = dir;
+  k.file = find_kustomization_file(dir);
+  if (k.file.empty())
+    return Diagnostic::error(SourcePos{files.file(dir), 0, 0}, "",
+                             "no kustomization.yaml, kustomization.yml or Kustomization");
+  const SourceFile* source = files.file(k.file);
+  auto stream = YamlStream::open_file(k.file, source, limits);
+  if (!stream) return stream.errors();
+  auto doc = stream->next();
+  if (!doc) return doc.errors();
+  if (!*doc) return k;  // an empty kustomization builds nothing
+  const YamlNode& root = (*doc)->root;
+  if (!root.is_mapping())
+    return Diagnostic::error(root.pos(), "",
+                             fmt::format("a kustomization must be a mapping, not a {}",
+                                         root.type_name()));
+  for (const auto& entry : root.entries()) {
+    const bool is_resource =
+        entry.key == "resources" || entry.key == "bases" || entry.key == "components";
+    const bool is_plugin =
+        entry.key == "generators" || entry.key == "transformers" || entry.key == "validators";
+    if (!is_resource && !is_plugin) continue;
+    if (!entry.value.is_sequence()) continue;  // kustomize reports the type error
+    for (const auto& item : entry.value.items()) {
+      if (item.is_scalar()) {
+        (is_resource ? k.resources : k.plugins).push_back({item.text(), item.pos()});
+      } else if (is_plugin) {
+        // Inline plugin config (kustomize v4+).
+        if (const YamlNode* fn = function_annotation(item)) return function_refused(fn->pos(), k.file);
+      }
+    }
+  }
+  return k;
+}
+
+bool is_remote_reference(const std::string& dir, const std::string& entry) {
+  // kustomize's loader treats these as remote (api/internal/git/repospec.go).
+  if (entry.find("://") != std::string::npos) return true;
+  if (entry.rfind("git@", 0) == 0) return true;
+  if (exists(join_display_path(dir, entry))) return false;
+  // A host-like first component (github.com/org/repo, gitlab.example.org/x)
+  // that is not a local path.
+  auto slash = entry.find('/');
+  if (slash == std::string::npos || slash == 0) return false;
+  std::string_view host(entry.data(), slash);
+  if (host == "." || host == "..") return false;
+  return host.find('.') != std::string_view::npos || entry.find("?ref=") != std::string::npos;
+}
+
+Diagnostics walk_kustomization(const std::string& dir, FileRegistry& files,
+                               const YamlLimits& limits,
+                               const std::function<void(const std::string&)>& on_resource_file) {
+  KustomizationWalker walker(files, limits, on_resource_file);
+  return walker.visit(dir, false);
+}
+
+namespace {
+
+// The absolute path of an executable named `name` on PATH, or "".
+std::string find_on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  if (!path) return "";
+  std::string_view rest(path);
+  while (true) {
+    auto colon = rest.find(':');
+    std::string dir(rest.substr(0, colon));
+    if (dir.empty()) dir = ".";
+    std::string candidate = dir + "/" + name;
+    struct stat st;
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        ::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+    if (colon == std::string_view::npos) return "";
+    rest.remove_prefix(colon + 1);
+  }
+}
+
+struct ChildResult {
+  int status = 0;  // as from waitpid
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+};
+
+// Runs argv[0] (an absolute path) with stdin from /dev/null, capturing stdout
+// and stderr. Both pipes are drained with poll() so that neither can fill up
+// and block the child.
+Result<ChildResult> run_child(const std::vector<std::string>& argv, std::chrono::seconds timeout,
+                              SourcePos at) {
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0)
+    return Diagnostic::error(at, "", fmt::format("cannot create pipe: {}", std::strerror(errno)));
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    int e = errno;
+    ::close(out_pipe[0]);
+    ::close(out_pipe[1]);
+    return Diagnostic::error(at, "", fmt::format("cannot create pipe: {}", std::strerror(e)));
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = ::posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  if (rc != 0) {
+    ::close(out_pipe[0]);
+    ::close(err_pipe[0]);
+    return Diagnostic::error(at, "",
+                             fmt::format("cannot run {}: {}", argv[0], std::strerror(rc)));
+  }
+
+  ChildResult result;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* sinks[2] = {&result.out, &result.err};
+  int open_fds = 2;
+  char buf[65536];
+  while (open_fds > 0) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      result.timed_out = true;
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    int n = ::poll(fds, 2, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
+    if (n < 0 && errno != EINTR) break;
+    for (int i = 0; n > 0 && i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
+      if (got > 0) {
+        sinks[i]->append(buf, static_cast<size_t>(got));
+      } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;  // poll ignores negative descriptors
+        --open_fds;
+      }
+    }
+  }
+  for (auto& fd : fds)
+    if (fd.fd >= 0) ::close(fd.fd);
+  while (::waitpid(pid, &result.status, 0) < 0 && errno == EINTR) {
+  }
+  return result;
+}
+
+std::string describe_status(int status) {
+  if (WIFEXITED(status)) return fmt::format("exit status {}", WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return fmt::format("killed by signal {}", WTERMSIG(status));
+  return "abnormal termination";
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+Result<KustomizeBuildOutput> run_kustomize_build(const std::string& dir, SourcePos at,
+                                                 const KustomizeBuildOptions& options) {
+  std::string program = options.program;
+  std::string executable;
+  if (program.empty()) {
+    executable = find_on_path("kustomize");
+    program = executable.empty() ? "kubectl" : "kustomize";
+    if (executable.empty()) executable = find_on_path("kubectl");
+    if (executable.empty())
+      return Diagnostic::error(
+          at, "",
+          fmt::format("cannot build kustomization {}: neither kustomize nor kubectl is installed",
+                      dir));
+  } else if (program != "kustomize" && program != "kubectl") {
+    return Diagnostic::error(
+        at, "",
+        fmt::format("cannot build kustomization {}: unknown kustomize program \"{}\" "
+                    "(expected kustomize or kubectl)",
+                    dir, program));
+  } else {
+    executable = find_on_path(program);
+    if (executable.empty())
+      return Diagnostic::error(
+          at, "",
+          fmt::format("cannot build kustomization {}: {} is not installed", dir, program));
+  }
+  // No --enable-alpha-plugins, --enable-exec, --enable-helm or
+  // --load-restrictor: the defaults keep kustomize inside the tree.
+  std::vector<std::string> argv =
+      program == "kustomize" ? std::vector<std::string>{executable, "build", dir}
+                             : std::vector<std::string>{executable, "kustomize", dir};
+  auto child = run_child(argv, options.timeout, at);
+  if (!child) return child.errors();
+  std::string command = fmt::format("{} {} {}", program, argv[1], dir);
+  if (child->timed_out)
+    return Diagnostic::error(
+        at, "",
+        fmt::format("`{}` did not finish within {} s and was killed", command,
+                    options.timeout.count()));
+  if (!WIFEXITED(child->status) || WEXITSTATUS(child->status) != 0) {
+    std::string err = trim(child->err);
+    return Diagnostic::error(at, "",
+                             fmt::format("`{}` failed ({}){}{}", command,
+                                         describe_status(child->status),
+                                         err.empty() ? "" : ":\n", err));
+  }
+  return KustomizeBuildOutput{std::move(child->out), trim(std::move(child->err))};
+}
+
+}  // namespace netreach
