@@ -20,6 +20,7 @@
 // explanations point at the file the user edits.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -34,6 +35,8 @@ struct ReadOptions {
   // Program used for kustomization directories: "" means auto-detect
   // (`kustomize` on PATH, else `kubectl kustomize`).
   std::string kustomize_program;
+  // A kustomize run taking longer is killed and reported as an error.
+  std::chrono::seconds kustomize_timeout{120};
   YamlLimits yaml_limits;
 };
 
