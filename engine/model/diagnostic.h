@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -45,24 +46,32 @@ inline bool has_errors(const Diagnostics& diags) {
 std::string format_diagnostic(const Diagnostic& diag, bool with_source_line = true);
 
 // Result<T>: a value or the diagnostics that prevented it.
+// (Result<Diagnostics> is allowed: a Diagnostics value is then the success
+// value, e.g. warnings, and failures are built from a Diagnostic or failure().)
 template <typename T>
 class Result {
  public:
-  Result(T value) : state_(std::move(value)) {}                  // NOLINT(implicit)
-  Result(Diagnostic error) : state_(Diagnostics{std::move(error)}) {}  // NOLINT(implicit)
-  Result(Diagnostics errors) : state_(std::move(errors)) {}      // NOLINT(implicit)
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(implicit)
+  Result(Diagnostic error)                                                // NOLINT(implicit)
+      : state_(std::in_place_index<1>, Diagnostics{std::move(error)}) {}
+  Result(Diagnostics errors)                                              // NOLINT(implicit)
+    requires(!std::is_same_v<T, Diagnostics>)
+      : state_(std::in_place_index<1>, std::move(errors)) {}
+  static Result failure(Diagnostics errors) { return Result(Failure{}, std::move(errors)); }
 
-  bool ok() const { return std::holds_alternative<T>(state_); }
+  bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
-  T& value() { return std::get<T>(state_); }
-  const T& value() const { return std::get<T>(state_); }
+  T& value() { return std::get<0>(state_); }
+  const T& value() const { return std::get<0>(state_); }
   T& operator*() { return value(); }
   const T& operator*() const { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
-  const Diagnostics& errors() const { return std::get<Diagnostics>(state_); }
+  const Diagnostics& errors() const { return std::get<1>(state_); }
 
  private:
+  struct Failure {};
+  Result(Failure, Diagnostics errors) : state_(std::in_place_index<1>, std::move(errors)) {}
   std::variant<T, Diagnostics> state_;
 };
 
