@@ -1,0 +1,447 @@
+#include "load/cluster_builder.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace netreach {
+namespace {
+
+// Kinds that make pods, and where their pod template lives.
+struct PodSourceKind {
+  std::string_view kind;
+  std::string_view group;          // API group ("" = core)
+  std::vector<std::string_view> template_path;
+};
+
+const std::vector<PodSourceKind>& pod_source_kinds() {
+  static const std::vector<PodSourceKind> kinds = {
+      {"Pod", "", {}},
+      {"Deployment", "apps", {"spec", "template"}},
+      {"StatefulSet", "apps", {"spec", "template"}},
+      {"DaemonSet", "apps", {"spec", "template"}},
+      {"ReplicaSet", "apps", {"spec", "template"}},
+      {"ReplicationController", "", {"spec", "template"}},
+      {"Job", "batch", {"spec", "template"}},
+      {"CronJob", "batch", {"spec", "jobTemplate", "spec", "template"}},
+  };
+  return kinds;
+}
+
+std::string_view api_group(std::string_view api_version) {
+  auto slash = api_version.find('/');
+  return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
+}
+
+// Typed access to the few fields we read, reporting type errors with the path.
+class Reader {
+ public:
+  Reader(Diagnostics& diags, std::string kind_name) : diags_(diags), kind_(std::move(kind_name)) {}
+
+  const YamlNode* child(const YamlNode* node, std::string_view key, const std::string& path,
+                        YamlNode::Kind expected) {
+    if (!node || !node->is_mapping()) return nullptr;
+    const YamlNode* c = node->find(key);
+    if (!c || c->is_null()) return nullptr;
+    if (c->kind() != expected) {
+      diags_.push_back(Diagnostic::error(
+          c->pos(), path,
+          fmt::format("{}: expected a {}, found a {}", kind_,
+                      expected == YamlNode::Kind::Mapping    ? "mapping"
+                      : expected == YamlNode::Kind::Sequence ? "list"
+                                                             : "string",
+                      c->type_name())));
+      return nullptr;
+    }
+    return c;
+  }
+
+  std::string string(const YamlNode* node, std::string_view key, const std::string& path) {
+    const YamlNode* c = child(node, key, path, YamlNode::Kind::Scalar);
+    return c ? c->text() : std::string();
+  }
+
+  bool boolean(const YamlNode* node, std::string_view key, const std::string& path) {
+    const YamlNode* c = child(node, key, path, YamlNode::Kind::Scalar);
+    if (!c) return false;
+    if (auto b = c->as_bool(); b && c->style() == YamlNode::Style::Plain) return *b;
+    diags_.push_back(Diagnostic::error(c->pos(), path, fmt::format("{}: expected true or false, found \"{}\"", kind_, c->text())));
+    return false;
+  }
+
+  LabelMap labels(const YamlNode* node, std::string_view key, const std::string& path) {
+    LabelMap out;
+    const YamlNode* m = child(node, key, path, YamlNode::Kind::Mapping);
+    if (!m) return out;
+    for (const auto& e : m->entries()) {
+      if (!e.value.is_scalar() && !e.value.is_null()) {
+        diags_.push_back(Diagnostic::error(e.value.pos(), path + "." + e.key,
+                                           fmt::format("{}: label values must be strings", kind_)));
+        continue;
+      }
+      out.emplace_back(e.key, e.value.is_null() ? std::string() : e.value.text());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  std::optional<uint16_t> port_number(const YamlNode& node, const std::string& path) {
+    auto v = node.as_int();
+    if (!v || node.style() != YamlNode::Style::Plain || *v < 0 || *v > 65535) {
+      diags_.push_back(Diagnostic::error(node.pos(), path,
+                                         fmt::format("{}: port must be an integer from 0 to 65535, found \"{}\"", kind_, node.text())));
+      return std::nullopt;
+    }
+    return static_cast<uint16_t>(*v);
+  }
+
+  std::optional<Protocol> protocol(const YamlNode* parent, const std::string& path) {
+    const YamlNode* p = child(parent, "protocol", path + ".protocol", YamlNode::Kind::Scalar);
+    if (!p) return Protocol::TCP;
+    auto proto = parse_port_protocol(p->text());
+    if (!proto || *proto == Protocol::Any) {
+      diags_.push_back(Diagnostic::error(p->pos(), path + ".protocol",
+                                         fmt::format("{}: protocol must be TCP, UDP or SCTP, found \"{}\"", kind_, p->text())));
+      return std::nullopt;
+    }
+    return proto;
+  }
+
+ private:
+  Diagnostics& diags_;
+  std::string kind_;
+};
+
+}  // namespace
+
+ClusterBuilder::ClusterBuilder(BuildOptions options) : options_(std::move(options)) {
+  cluster_.cluster_name = options_.cluster_name;
+}
+
+void ClusterBuilder::note_namespace_use(const std::string& ns, const SourcePos& pos) {
+  used_namespaces_.emplace(ns, pos);
+}
+
+void ClusterBuilder::add(const YamlNode& object) {
+  ++cluster_.documents_read;
+  const YamlNode* api_version_node = object.find("apiVersion");
+  const YamlNode* kind_node = object.find("kind");
+  if (!kind_node || !kind_node->is_scalar() || kind_node->text().empty()) {
+    diagnostics_.push_back(Diagnostic::error(object.pos(), "kind", "object has no kind"));
+    return;
+  }
+  if (!api_version_node || !api_version_node->is_scalar() || api_version_node->text().empty()) {
+    diagnostics_.push_back(Diagnostic::error(object.pos(), "apiVersion", "object has no apiVersion"));
+    return;
+  }
+  const std::string& kind = kind_node->text();
+  const std::string& api_version = api_version_node->text();
+  std::string_view group = api_group(api_version);
+  cluster_.objects_by_kind[kind]++;
+
+  if (kind == "Namespace" && group.empty()) return add_namespace(object);
+  if (kind == "Service" && group.empty()) return add_service(object);
+  if (kind == "Node" && group.empty()) return add_node(object);
+  if (group == "cilium.io") {
+    if (kind == "CiliumNetworkPolicy") return add_policy(object, PolicyKind::CiliumNetworkPolicy);
+    if (kind == "CiliumClusterwideNetworkPolicy")
+      return add_policy(object, PolicyKind::CiliumClusterwideNetworkPolicy);
+  }
+  if (group == "networking.k8s.io" && kind == "NetworkPolicy") {
+    if (api_version != "networking.k8s.io/v1") {
+      diagnostics_.push_back(Diagnostic::error(api_version_node->pos(), "apiVersion",
+                                               fmt::format("NetworkPolicy {} is not supported; use networking.k8s.io/v1", api_version)));
+      return;
+    }
+    return add_policy(object, PolicyKind::NetworkPolicy);
+  }
+  for (const auto& source : pod_source_kinds()) {
+    if (source.kind == kind && (source.group == group || (kind != "Pod" && group == "extensions")))
+      return add_pod_source(object, kind);
+  }
+
+  // Everything else is counted and listed, with the reason it does not matter.
+  std::string key = fmt::format("{} {}", api_version, kind);
+  auto [it, inserted] = ignored_index_.emplace(key, cluster_.ignored.size());
+  if (inserted) {
+    std::string reason = "does not affect L3/L4 reachability";
+    if (kind == "Endpoints" || kind == "EndpointSlice")
+      reason = "Service backends are computed from Service selectors and pods";
+    else if (group == "cilium.io")
+      reason = fmt::format("{} is not evaluated by netreach yet", kind);
+    else if (kind == "Kustomization")
+      reason = "a kustomization file given as a manifest (pass its directory to build it)";
+    cluster_.ignored.push_back({key, 0, reason});
+  }
+  cluster_.ignored[it->second].count++;
+}
+
+void ClusterBuilder::add_namespace(const YamlNode& object) {
+  Reader r(diagnostics_, "Namespace");
+  const YamlNode* metadata = r.child(&object, "metadata", "metadata", YamlNode::Kind::Mapping);
+  std::string name = r.string(metadata, "name", "metadata.name");
+  if (name.empty()) {
+    diagnostics_.push_back(Diagnostic::error(object.pos(), "metadata.name", "Namespace has no name"));
+    return;
+  }
+  Namespace ns;
+  ns.name = name;
+  ns.labels = r.labels(metadata, "labels", "metadata.labels");
+  // The API server adds this label to every namespace (Kubernetes >= 1.21).
+  auto it = std::find_if(ns.labels.begin(), ns.labels.end(),
+                         [](const auto& kv) { return kv.first == "kubernetes.io/metadata.name"; });
+  if (it == ns.labels.end()) {
+    ns.labels.emplace_back("kubernetes.io/metadata.name", name);
+    std::sort(ns.labels.begin(), ns.labels.end());
+  } else {
+    it->second = name;
+  }
+  ns.declared = true;
+  ns.pos = object.pos();
+  if (auto found = namespace_index_.find(name); found != namespace_index_.end()) {
+    // Kustomize overlays that share a base may emit the same Namespace twice;
+    // identical declarations are harmless, different labels are not.
+    Namespace& existing = cluster_.namespaces[found->second];
+    if (existing.labels != ns.labels)
+      diagnostics_.push_back(Diagnostic::error(
+          object.pos(), "metadata.labels",
+          fmt::format("Namespace {} is declared twice with different labels (first at {})", name,
+                      existing.pos.to_string())));
+    return;
+  }
+  namespace_index_[name] = cluster_.namespaces.size();
+  cluster_.namespaces.push_back(std::move(ns));
+}
+
+void ClusterBuilder::add_pod_source(const YamlNode& object, const std::string& kind) {
+  Reader r(diagnostics_, kind);
+  const YamlNode* metadata = r.child(&object, "metadata", "metadata", YamlNode::Kind::Mapping);
+  std::string name = r.string(metadata, "name", "metadata.name");
+  if (name.empty()) {
+    // A Pod from generateName only is still a pod; give it a stable name.
+    name = r.string(metadata, "generateName", "metadata.generateName");
+    if (name.empty()) {
+      diagnostics_.push_back(Diagnostic::error(object.pos(), "metadata.name", fmt::format("{} has no name", kind)));
+      return;
+    }
+  }
+  std::string ns = r.string(metadata, "namespace", "metadata.namespace");
+  if (ns.empty()) ns = "default";
+  note_namespace_use(ns, object.pos());
+
+  // Owner (for attributing Pods and ReplicaSets/Jobs to the workload above them).
+  std::optional<OwnerRef> owner;
+  if (const YamlNode* owners = r.child(metadata, "ownerReferences", "metadata.ownerReferences", YamlNode::Kind::Sequence)) {
+    for (const auto& o : owners->items()) {
+      if (!o.is_mapping()) continue;
+      const YamlNode* controller = o.find("controller");
+      bool is_controller = controller && controller->as_bool().value_or(false);
+      if (is_controller || !owner) {
+        owner = OwnerRef{r.string(&o, "kind", "metadata.ownerReferences[].kind"),
+                         r.string(&o, "name", "metadata.ownerReferences[].name")};
+      }
+    }
+  }
+
+  const YamlNode* pod_template = &object;
+  std::string template_path;
+  for (const auto& source : pod_source_kinds()) {
+    if (source.kind != kind) continue;
+    for (auto key : source.template_path) {
+      template_path += (template_path.empty() ? "" : ".") + std::string(key);
+      pod_template = r.child(pod_template, key, template_path, YamlNode::Kind::Mapping);
+    }
+  }
+  std::string prefix = template_path.empty() ? "" : template_path + ".";
+  if (!pod_template) {
+    diagnostics_.push_back(Diagnostic::error(object.pos(), prefix.empty() ? "spec" : template_path,
+                                             fmt::format("{} {}/{} has no pod template", kind, ns, name)));
+    return;
+  }
+  const YamlNode* pod_meta = kind == "Pod" ? metadata
+                                           : r.child(pod_template, "metadata", prefix + "metadata", YamlNode::Kind::Mapping);
+  const YamlNode* spec = r.child(pod_template, "spec", prefix + "spec", YamlNode::Kind::Mapping);
+
+  Pod pod;
+  pod.namespace_ = ns;
+  pod.name = name;
+  pod.pos = object.pos();
+  pod.from_template = kind != "Pod";
+  pod.labels = r.labels(pod_meta, "labels", prefix + "metadata.labels");
+  std::string sa = r.string(spec, "serviceAccountName", prefix + "spec.serviceAccountName");
+  if (sa.empty()) sa = r.string(spec, "serviceAccount", prefix + "spec.serviceAccount");
+  if (!sa.empty()) pod.service_account = sa;
+  pod.host_network = r.boolean(spec, "hostNetwork", prefix + "spec.hostNetwork");
+  pod.node_name = r.string(spec, "nodeName", prefix + "spec.nodeName");
+  // Only spec.containers[].ports are named ports for policy (R11.4).
+  if (const YamlNode* containers = r.child(spec, "containers", prefix + "spec.containers", YamlNode::Kind::Sequence)) {
+    for (size_t ci = 0; ci < containers->items().size(); ++ci) {
+      const YamlNode& c = containers->items()[ci];
+      std::string cpath = fmt::format("{}spec.containers[{}].ports", prefix, ci);
+      const YamlNode* ports = r.child(&c, "ports", cpath, YamlNode::Kind::Sequence);
+      if (!ports) continue;
+      for (size_t pi = 0; pi < ports->items().size(); ++pi) {
+        const YamlNode& p = ports->items()[pi];
+        std::string ppath = fmt::format("{}[{}]", cpath, pi);
+        const YamlNode* number = r.child(&p, "containerPort", ppath + ".containerPort", YamlNode::Kind::Scalar);
+        if (!number) continue;
+        auto port = r.port_number(*number, ppath + ".containerPort");
+        auto proto = r.protocol(&p, ppath);
+        if (!port || !proto) continue;
+        std::string port_name = r.string(&p, "name", ppath + ".name");
+        std::transform(port_name.begin(), port_name.end(), port_name.begin(), ::tolower);
+        pod.ports.push_back({port_name, *port, *proto});
+      }
+    }
+  }
+
+  auto key = std::make_tuple(ns, kind, name);
+  if (kind == "Pod") {
+    if (owner) pod_owners_.emplace_back(cluster_.pods.size(), *owner);
+    cluster_.pods.push_back(std::move(pod));
+    return;
+  }
+  if (workload_index_.count(key)) {
+    diagnostics_.push_back(Diagnostic::warning(object.pos(), "metadata.name",
+                                               fmt::format("{} {}/{} appears twice; the later one replaces the earlier", kind, ns, name)));
+  }
+  uint32_t index = static_cast<uint32_t>(cluster_.workloads.size());
+  cluster_.workloads.push_back({kind, ns, name, object.pos()});
+  workload_index_[key] = index;
+  if (owner) owner_of_[key] = *owner;
+  pod.workload = index;
+  cluster_.pods.push_back(std::move(pod));
+}
+
+void ClusterBuilder::add_service(const YamlNode& object) {
+  Reader r(diagnostics_, "Service");
+  const YamlNode* metadata = r.child(&object, "metadata", "metadata", YamlNode::Kind::Mapping);
+  const YamlNode* spec = r.child(&object, "spec", "spec", YamlNode::Kind::Mapping);
+  Service svc;
+  svc.name = r.string(metadata, "name", "metadata.name");
+  if (svc.name.empty()) {
+    diagnostics_.push_back(Diagnostic::error(object.pos(), "metadata.name", "Service has no name"));
+    return;
+  }
+  svc.namespace_ = r.string(metadata, "namespace", "metadata.namespace");
+  if (svc.namespace_.empty()) svc.namespace_ = "default";
+  note_namespace_use(svc.namespace_, object.pos());
+  svc.labels = r.labels(metadata, "labels", "metadata.labels");
+  svc.pos = object.pos();
+  if (spec && spec->find("selector") && !spec->find("selector")->is_null())
+    svc.selector = r.labels(spec, "selector", "spec.selector");
+  if (const YamlNode* ports = r.child(spec, "ports", "spec.ports", YamlNode::Kind::Sequence)) {
+    for (size_t i = 0; i < ports->items().size(); ++i) {
+      const YamlNode& p = ports->items()[i];
+      std::string path = fmt::format("spec.ports[{}]", i);
+      ServicePort sp;
+      sp.name = r.string(&p, "name", path + ".name");
+      const YamlNode* number = r.child(&p, "port", path + ".port", YamlNode::Kind::Scalar);
+      if (!number) {
+        diagnostics_.push_back(Diagnostic::error(p.pos(), path + ".port", "Service port has no port number"));
+        continue;
+      }
+      auto port = r.port_number(*number, path + ".port");
+      auto proto = r.protocol(&p, path);
+      if (!port || !proto) continue;
+      sp.port = *port;
+      sp.protocol = *proto;
+      sp.target_port = sp.port;
+      if (const YamlNode* target = p.find("targetPort"); target && !target->is_null()) {
+        if (target->is_scalar() && target->scalar_type() == YamlNode::ScalarType::Int) {
+          if (auto t = r.port_number(*target, path + ".targetPort")) sp.target_port = *t;
+        } else if (target->is_scalar()) {
+          sp.target_port_name = target->text();
+          sp.target_port = 0;
+        } else {
+          diagnostics_.push_back(Diagnostic::error(target->pos(), path + ".targetPort", "targetPort must be a number or a port name"));
+        }
+      }
+      svc.ports.push_back(std::move(sp));
+    }
+  }
+  cluster_.services.push_back(std::move(svc));
+}
+
+void ClusterBuilder::add_node(const YamlNode& object) {
+  Reader r(diagnostics_, "Node");
+  const YamlNode* metadata = r.child(&object, "metadata", "metadata", YamlNode::Kind::Mapping);
+  Node node;
+  node.name = r.string(metadata, "name", "metadata.name");
+  node.labels = r.labels(metadata, "labels", "metadata.labels");
+  node.pos = object.pos();
+  cluster_.nodes.push_back(std::move(node));
+}
+
+void ClusterBuilder::add_policy(const YamlNode& object, PolicyKind kind) {
+  PolicyParseResult result = parse_policy(object, kind, options_.policy);
+  diagnostics_.insert(diagnostics_.end(), result.diagnostics.begin(), result.diagnostics.end());
+  if (!result.policy) return;
+  if (!result.policy->namespace_.empty()) note_namespace_use(result.policy->namespace_, object.pos());
+  cluster_.policies.push_back(std::move(*result.policy));
+}
+
+Cluster ClusterBuilder::finish() {
+  // Undeclared namespaces exist with the automatic label only.
+  for (const auto& [name, pos] : used_namespaces_) {
+    if (namespace_index_.count(name)) continue;
+    Namespace ns;
+    ns.name = name;
+    ns.labels = {{"kubernetes.io/metadata.name", name}};
+    ns.pos = pos;
+    namespace_index_[name] = cluster_.namespaces.size();
+    cluster_.namespaces.push_back(std::move(ns));
+    cluster_.warnings.push_back(Diagnostic::warning(
+        pos, "metadata.namespace",
+        fmt::format("namespace {} is used but not declared; assuming it has only the label "
+                    "kubernetes.io/metadata.name={}",
+                    name, name)));
+  }
+  std::sort(cluster_.namespaces.begin(), cluster_.namespaces.end(),
+            [](const Namespace& a, const Namespace& b) { return a.name < b.name; });
+
+  // The workload at the top of an owner chain that is in the input.
+  auto top_workload = [&](const std::string& ns, OwnerRef owner) -> std::optional<uint32_t> {
+    std::optional<uint32_t> found;
+    for (int depth = 0; depth < 4; ++depth) {
+      auto key = std::make_tuple(ns, owner.kind, owner.name);
+      if (auto w = workload_index_.find(key); w != workload_index_.end()) found = w->second;
+      auto up = owner_of_.find(key);
+      if (up == owner_of_.end()) break;
+      owner = up->second;
+    }
+    return found;
+  };
+  // Workloads owned by another workload in the input (a ReplicaSet of a
+  // Deployment, a Job of a CronJob) do not add pods of their own.
+  std::set<uint32_t> covered;
+  for (auto& pod : cluster_.pods) {
+    if (!pod.workload) continue;
+    const Workload& w = cluster_.workloads[*pod.workload];
+    auto up = owner_of_.find(std::make_tuple(w.namespace_, w.kind, w.name));
+    if (up == owner_of_.end()) continue;
+    if (auto top = top_workload(w.namespace_, up->second)) covered.insert(*pod.workload);
+  }
+  for (const auto& [pod_index, owner] : pod_owners_) {
+    Pod& pod = cluster_.pods[pod_index];
+    if (auto top = top_workload(pod.namespace_, owner)) {
+      pod.workload = *top;
+      covered.insert(*top);
+    }
+  }
+  // A workload whose real Pods are in the input is represented by them, not by
+  // its template.
+  std::vector<Pod> pods;
+  pods.reserve(cluster_.pods.size());
+  for (auto& pod : cluster_.pods) {
+    if (pod.from_template && covered.count(*pod.workload)) continue;
+    pods.push_back(std::move(pod));
+  }
+  cluster_.pods = std::move(pods);
+  for (const auto& d : diagnostics_)
+    if (d.severity != Severity::Error) cluster_.warnings.push_back(d);
+  return std::move(cluster_);
+}
+
+}  // namespace netreach

@@ -1,0 +1,66 @@
+// ClusterBuilder: Kubernetes objects (as YAML mappings) -> Cluster.
+//
+// Reads only the fields reachability depends on. Objects of kinds that do not
+// matter are counted per kind and listed as ignored, never dropped silently.
+// Policies go through parse_policy (strict or lenient). finish() links Pods to
+// the workloads that own them, creates namespaces that are used but not
+// declared (with a warning), and returns the cluster.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "load/yaml_node.h"
+#include "model/cluster.h"
+#include "model/diagnostic.h"
+#include "policy/policy_parser.h"
+
+namespace netreach {
+
+struct BuildOptions {
+  std::string cluster_name = "default";
+  PolicyParseOptions policy;
+};
+
+class ClusterBuilder {
+ public:
+  explicit ClusterBuilder(BuildOptions options);
+
+  // The cluster's SourceTable, to register input files in while reading.
+  SourceTable& sources() { return cluster_.sources; }
+
+  // Adds one object. Problems are collected (see diagnostics()).
+  void add(const YamlNode& object);
+
+  // Errors (strict problems, malformed objects) and warnings so far.
+  const Diagnostics& diagnostics() const { return diagnostics_; }
+
+  // Completes the model. The builder is empty afterwards.
+  Cluster finish();
+
+ private:
+  struct OwnerRef {
+    std::string kind;
+    std::string name;
+  };
+  void add_namespace(const YamlNode& object);
+  void add_pod_source(const YamlNode& object, const std::string& kind);
+  void add_service(const YamlNode& object);
+  void add_node(const YamlNode& object);
+  void add_policy(const YamlNode& object, PolicyKind kind);
+  void note_namespace_use(const std::string& ns, const SourcePos& pos);
+
+  BuildOptions options_;
+  Cluster cluster_;
+  Diagnostics diagnostics_;
+  std::map<std::string, size_t> namespace_index_;
+  std::map<std::string, SourcePos> used_namespaces_;
+  // (namespace, kind, name) of every workload, for ownerReferences.
+  std::map<std::tuple<std::string, std::string, std::string>, uint32_t> workload_index_;
+  // Intermediate owners (a ReplicaSet not in the input may still be named by a Pod).
+  std::map<std::tuple<std::string, std::string, std::string>, OwnerRef> owner_of_;
+  std::vector<std::pair<size_t, OwnerRef>> pod_owners_;  // pod index -> its direct owner
+  std::map<std::string, size_t> ignored_index_;
+};
+
+}  // namespace netreach

@@ -1,0 +1,66 @@
+// load() and summarize(): the pipeline load -> model -> policy -> resolve.
+#include "netreach.h"
+
+#include <algorithm>
+
+#include "load/cluster_builder.h"
+#include "load/manifest_reader.h"
+#include "resolve/model.h"
+
+namespace netreach {
+
+LoadOutcome load(const std::vector<std::string>& paths, const Options& options) {
+  LoadOutcome outcome;
+  BuildOptions build;
+  build.cluster_name = options.cluster_name;
+  build.policy.lenient = options.lenient;
+  build.policy.enable_node_selector_labels = options.enable_node_selector_labels;
+  ClusterBuilder builder(build);
+  ReadOptions read;
+  read.kustomize_program = options.kustomize_program;
+  auto read_result = read_manifests(paths, builder.sources(), read,
+                                    [&](const ManifestObject& object) { builder.add(*object.node); });
+  if (!read_result) {
+    outcome.diagnostics = read_result.errors();
+    // Problems found before the read failed still help the user.
+    for (const auto& d : builder.diagnostics())
+      if (d.severity == Severity::Error) outcome.diagnostics.push_back(d);
+    return outcome;
+  }
+  if (has_errors(builder.diagnostics())) {
+    outcome.diagnostics = builder.diagnostics();
+    return outcome;
+  }
+  outcome.diagnostics = *read_result;
+  Cluster cluster = builder.finish();
+  outcome.diagnostics.insert(outcome.diagnostics.end(), cluster.warnings.begin(), cluster.warnings.end());
+  outcome.model = resolve_model(std::move(cluster), options);
+  return outcome;
+}
+
+Summary summarize(const Model& model) {
+  const Cluster& c = model.cluster;
+  Summary s;
+  s.documents = c.documents_read;
+  s.objects_by_kind.assign(c.objects_by_kind.begin(), c.objects_by_kind.end());
+  s.namespaces = c.namespaces.size();
+  s.undeclared_namespaces = static_cast<size_t>(std::count_if(c.namespaces.begin(), c.namespaces.end(),
+                                                               [](const Namespace& n) { return !n.declared; }));
+  s.workloads = c.workloads.size();
+  s.pods = c.pods.size();
+  s.host_network_pods = static_cast<size_t>(std::count_if(c.pods.begin(), c.pods.end(), [](const Pod& p) { return p.host_network; }));
+  s.services = c.services.size();
+  s.nodes = c.nodes.size();
+  s.identities = model.identities.pod_identity_count();
+  for (const auto& p : c.policies) {
+    if (p.kind == PolicyKind::CiliumNetworkPolicy) ++s.policies_cnp;
+    else if (p.kind == PolicyKind::CiliumClusterwideNetworkPolicy) ++s.policies_ccnp;
+    else ++s.policies_knp;
+    s.rules += p.rules.size();
+  }
+  for (const auto& i : c.ignored) s.ignored.push_back({i.api_version_kind, i.count, i.reason});
+  std::sort(s.ignored.begin(), s.ignored.end(), [](const auto& a, const auto& b) { return a.kind < b.kind; });
+  return s;
+}
+
+}  // namespace netreach

@@ -1,0 +1,182 @@
+#include "query/endpoint_ref.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace netreach {
+namespace {
+
+// kubectl's kinds and short names, for NS/KIND/NAME.
+std::optional<std::string> canonical_kind(std::string_view k) {
+  static const std::vector<std::pair<std::vector<std::string_view>, std::string_view>> kinds = {
+      {{"po", "pod", "pods"}, "Pod"},
+      {{"deploy", "deployment", "deployments"}, "Deployment"},
+      {{"sts", "statefulset", "statefulsets"}, "StatefulSet"},
+      {{"ds", "daemonset", "daemonsets"}, "DaemonSet"},
+      {{"rs", "replicaset", "replicasets"}, "ReplicaSet"},
+      {{"rc", "replicationcontroller", "replicationcontrollers"}, "ReplicationController"},
+      {{"job", "jobs"}, "Job"},
+      {{"cj", "cronjob", "cronjobs"}, "CronJob"},
+      {{"svc", "service", "services"}, "Service"},
+  };
+  std::string lower(k);
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  for (const auto& [names, kind] : kinds)
+    if (std::find(names.begin(), names.end(), lower) != names.end()) return std::string(kind);
+  return std::nullopt;
+}
+
+std::string short_kind(const std::string& kind) {
+  if (kind == "Deployment") return "deploy";
+  if (kind == "StatefulSet") return "sts";
+  if (kind == "DaemonSet") return "ds";
+  if (kind == "ReplicaSet") return "rs";
+  if (kind == "ReplicationController") return "rc";
+  if (kind == "Job") return "job";
+  if (kind == "CronJob") return "cj";
+  return "po";
+}
+
+// Pods of one workload that look alike (same labels, ports, network, node)
+// behave alike: keep one of each shape.
+void add_instance(std::vector<EndpointInstance>& out, const Pod& pod, std::string display) {
+  for (const auto& existing : out) {
+    const Pod& e = *existing.pod;
+    if (e.labels == pod.labels && e.service_account == pod.service_account && e.host_network == pod.host_network &&
+        e.node_name == pod.node_name && e.ports.size() == pod.ports.size() &&
+        std::equal(e.ports.begin(), e.ports.end(), pod.ports.begin(), [](const ContainerPort& a, const ContainerPort& b) {
+          return a.name == b.name && a.port == b.port && a.protocol == b.protocol;
+        }))
+      return;
+  }
+  EndpointInstance inst;
+  inst.kind = EndpointInstance::Kind::Pod;
+  inst.pod = &pod;
+  inst.display = std::move(display);
+  out.push_back(std::move(inst));
+}
+
+}  // namespace
+
+Result<EndpointRef> resolve_endpoint(const Model& model, const std::string& written) {
+  EndpointRef ref;
+  ref.written = written;
+  ref.display = written;
+  const Cluster& cluster = model.cluster;
+  SourcePos nowhere;
+
+  if (written.starts_with("fqdn:")) {
+    std::string name = written.substr(5);
+    if (name.empty()) return Diagnostic::error(nowhere, "", "fqdn: needs a name, as in fqdn:api.example.com");
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    if (name.ends_with('.')) name.pop_back();
+    EndpointInstance inst{EndpointInstance::Kind::External, nullptr, std::nullopt, std::nullopt, name, "fqdn:" + name};
+    ref.display = inst.display;
+    ref.instances.push_back(std::move(inst));
+    return ref;
+  }
+  if (auto ip = IpAddress::parse(written)) {
+    EndpointInstance inst{EndpointInstance::Kind::External, nullptr, std::nullopt, ip, "", ip->to_string()};
+    ref.display = fmt::format("{} (outside the cluster)", ip->to_string());
+    inst.display = ref.display;
+    ref.instances.push_back(std::move(inst));
+    return ref;
+  }
+  if (written.find('/') == std::string::npos) {
+    for (auto r : {ReservedIdentity::World, ReservedIdentity::Host, ReservedIdentity::RemoteNode,
+                   ReservedIdentity::KubeApiserver, ReservedIdentity::Health, ReservedIdentity::Ingress,
+                   ReservedIdentity::Init, ReservedIdentity::Unmanaged}) {
+      if (written == to_string(r)) {
+        EndpointInstance inst;
+        inst.kind = r == ReservedIdentity::World ? EndpointInstance::Kind::External : EndpointInstance::Kind::Reserved;
+        inst.reserved = r;
+        inst.display = written;
+        ref.instances.push_back(std::move(inst));
+        return ref;
+      }
+    }
+    return Diagnostic::error(nowhere, "", fmt::format("unknown endpoint \"{}\": expected NS/NAME, NS/KIND/NAME, an entity "
+                                                      "(world, host, remote-node, kube-apiserver, health, ingress, init, unmanaged), "
+                                                      "an IP address or fqdn:NAME", written));
+  }
+
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t slash = written.find('/', start);
+    parts.push_back(written.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  if (parts.size() > 3 || std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); }))
+    return Diagnostic::error(nowhere, "", fmt::format("malformed endpoint \"{}\": expected NS/NAME or NS/KIND/NAME", written));
+  const std::string& ns = parts[0];
+  const std::string& name = parts.back();
+  std::optional<std::string> kind;
+  if (parts.size() == 3) {
+    kind = canonical_kind(parts[1]);
+    if (!kind) return Diagnostic::error(nowhere, "", fmt::format("unknown kind \"{}\" in \"{}\": use po, deploy, sts, ds, rs, rc, job, cj or svc", parts[1], written));
+  }
+
+  if (kind == "Service") {
+    for (const auto& svc : cluster.services) {
+      if (svc.namespace_ == ns && svc.name == name) {
+        ref.service = &svc;
+        ref.display = fmt::format("{}/svc/{}", ns, name);
+        if (svc.selector && !svc.selector->empty()) {
+          for (const auto& pod : cluster.pods) {
+            if (pod.namespace_ != ns) continue;
+            bool match = std::all_of(svc.selector->begin(), svc.selector->end(), [&](const auto& kv) {
+              return std::find(pod.labels.begin(), pod.labels.end(), kv) != pod.labels.end();
+            });
+            if (match) add_instance(ref.instances, pod, pod.display(cluster));
+          }
+        }
+        return ref;
+      }
+    }
+    return Diagnostic::error(nowhere, "", fmt::format("no Service {} in namespace {}", name, ns));
+  }
+
+  // Candidates: workloads and pods named NAME in NS (of KIND when given).
+  std::vector<std::string> candidates;
+  std::optional<uint32_t> workload;
+  for (uint32_t w = 0; w < cluster.workloads.size(); ++w) {
+    const Workload& wl = cluster.workloads[w];
+    if (wl.namespace_ != ns || wl.name != name || (kind && *kind != wl.kind)) continue;
+    candidates.push_back(fmt::format("{}/{}/{}", ns, short_kind(wl.kind), name));
+    workload = w;
+  }
+  const Pod* named_pod = nullptr;
+  if (!kind || kind == "Pod") {
+    for (const auto& pod : cluster.pods) {
+      if (pod.from_template || pod.namespace_ != ns || pod.name != name) continue;
+      // A Pod owned by the workload of the same name is that workload.
+      if (workload && pod.workload == workload) continue;
+      named_pod = &pod;
+      candidates.push_back(fmt::format("{}/po/{}", ns, name));
+    }
+  }
+  if (candidates.size() > 1)
+    return Diagnostic::error(nowhere, "", fmt::format("\"{}\" is ambiguous: it could be {}; name the kind", written,
+                                                      fmt::join(candidates, ", ")));
+  if (named_pod) {
+    add_instance(ref.instances, *named_pod, named_pod->display(cluster));
+    ref.display = named_pod->display(cluster);
+    return ref;
+  }
+  if (workload) {
+    ref.display = fmt::format("{}/{}", ns, name);
+    for (const auto& pod : cluster.pods)
+      if (pod.workload == workload) add_instance(ref.instances, pod, ref.display);
+    if (ref.instances.empty())
+      return Diagnostic::error(nowhere, "", fmt::format("{} has no pods in the input", written));
+    return ref;
+  }
+  if (!cluster.find_namespace(ns))
+    return Diagnostic::error(nowhere, "", fmt::format("no namespace {} in the input (endpoint \"{}\")", ns, written));
+  return Diagnostic::error(nowhere, "", fmt::format("no {} named {} in namespace {}", kind ? *kind : "Pod or workload", name, ns));
+}
+
+}  // namespace netreach

@@ -1,0 +1,118 @@
+// load_expectations() and check(): the CI gate.
+//
+// The expectations file is a public format (README): apiVersion netreach/v1,
+// kind Expectations, a list of {name?, from, to, port, protocol?, expect}.
+// Unknown fields are errors, as in policies: a misspelt `expect` must not turn
+// into a silently passing check.
+#include <fmt/format.h>
+
+#include "load/yaml_stream.h"
+#include "netreach.h"
+
+namespace netreach {
+namespace {
+
+Diagnostic field_error(const YamlNode& node, std::string path, std::string message) {
+  return Diagnostic::error(node.pos(), std::move(path), std::move(message));
+}
+
+}  // namespace
+
+Result<ExpectationsFile> load_expectations(const std::string& path) {
+  ExpectationsFile file;
+  file.sources = std::make_shared<SourceTable>();
+  const SourceFile* source = file.sources->add(SourceFile{path, "", nullptr, true});
+  auto stream = YamlStream::open_file(path, source);
+  if (!stream) return stream.errors();
+  auto doc = stream->next();
+  if (!doc) return doc.errors();
+  if (!doc->has_value()) return Diagnostic::error(SourcePos{source, 0, 0}, "", "the expectations file is empty");
+  const YamlNode& root = (**doc).root;
+  if (!root.is_mapping()) return field_error(root, "", "expected a mapping with apiVersion netreach/v1, kind Expectations");
+  Diagnostics errors;
+  for (const auto& e : root.entries()) {
+    if (e.key != "apiVersion" && e.key != "kind" && e.key != "expectations")
+      errors.push_back(Diagnostic::error(e.key_pos, e.key, fmt::format("unknown field \"{}\"", e.key)));
+  }
+  const YamlNode* api = root.find("apiVersion");
+  if (!api || api->text() != "netreach/v1")
+    errors.push_back(field_error(api ? *api : root, "apiVersion", "must be netreach/v1"));
+  const YamlNode* kind = root.find("kind");
+  if (!kind || kind->text() != "Expectations") errors.push_back(field_error(kind ? *kind : root, "kind", "must be Expectations"));
+  const YamlNode* list = root.find("expectations");
+  if (!list || !list->is_sequence()) {
+    errors.push_back(field_error(list ? *list : root, "expectations", "must be a list of expectations"));
+    return errors;
+  }
+  for (size_t i = 0; i < list->items().size(); ++i) {
+    const YamlNode& item = list->items()[i];
+    std::string base = fmt::format("expectations[{}]", i);
+    if (!item.is_mapping()) {
+      errors.push_back(field_error(item, base, "must be a mapping"));
+      continue;
+    }
+    Expectation ex;
+    ex.pos = item.pos();
+    bool have_expect = false;
+    for (const auto& e : item.entries()) {
+      std::string p = base + "." + e.key;
+      const YamlNode& v = e.value;
+      if (!v.is_scalar()) {
+        errors.push_back(Diagnostic::error(v.pos(), p, "must be a string"));
+        continue;
+      }
+      if (e.key == "name") ex.name = v.text();
+      else if (e.key == "from") ex.from = v.text();
+      else if (e.key == "to") ex.to = v.text();
+      else if (e.key == "port") ex.port = v.text();
+      else if (e.key == "protocol") {
+        auto proto = parse_port_protocol(v.text());
+        if (!proto || *proto == Protocol::Any) errors.push_back(Diagnostic::error(v.pos(), p, "must be TCP, UDP or SCTP"));
+        else ex.protocol = proto;
+      } else if (e.key == "expect") {
+        have_expect = true;
+        if (v.text() == "allow") ex.expect = Verdict::Allow;
+        else if (v.text() == "deny") ex.expect = Verdict::Deny;
+        else errors.push_back(Diagnostic::error(v.pos(), p, fmt::format("must be allow or deny, found \"{}\"", v.text())));
+      } else {
+        errors.push_back(Diagnostic::error(e.key_pos, p, fmt::format("unknown field \"{}\"", e.key)));
+      }
+    }
+    for (auto [value, field] : {std::pair{&ex.from, "from"}, {&ex.to, "to"}, {&ex.port, "port"}})
+      if (value->empty()) errors.push_back(field_error(item, base + "." + field, "is required"));
+    if (!have_expect) errors.push_back(field_error(item, base + ".expect", "is required (allow or deny)"));
+    if (ex.name.empty()) ex.name = fmt::format("{} -> {} {}", ex.from, ex.to, ex.port);
+    file.expectations.push_back(std::move(ex));
+  }
+  if (auto more = stream->next(); !more) {
+    errors.insert(errors.end(), more.errors().begin(), more.errors().end());
+  } else if (more->has_value()) {
+    errors.push_back(Diagnostic::error((**more).root.pos(), "", "an expectations file holds one document"));
+  }
+  if (!errors.empty()) return errors;
+  return file;
+}
+
+Result<CheckReport> check(const Model& model, const ExpectationsFile& expectations) {
+  CheckReport report;
+  Diagnostics errors;
+  for (const auto& ex : expectations.expectations) {
+    auto result = query(model, FlowQuery{ex.from, ex.to, ex.port, ex.protocol});
+    if (!result) {
+      for (auto d : result.errors()) {
+        d.pos = ex.pos;
+        d.field_path = fmt::format("expectation \"{}\"", ex.name);
+        errors.push_back(std::move(d));
+      }
+      continue;
+    }
+    CheckResult r{ex, std::move(*result), false};
+    r.passed = r.result.verdict == ex.expect;  // unknown never passes
+    (r.passed ? report.passed : report.failed)++;
+    report.results.push_back(std::move(r));
+  }
+  if (!errors.empty()) return errors;
+  return report;
+}
+
+}  // namespace netreach

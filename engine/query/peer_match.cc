@@ -1,0 +1,431 @@
+#include "query/peer_match.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace netreach {
+namespace {
+
+bool has_reserved(const LabelSet& labels, std::string_view name) {
+  return labels.has(SelectorKey{std::string(kSourceReserved), std::string(name)});
+}
+
+std::string join_or(const std::vector<std::string>& items) {
+  if (items.empty()) return "";
+  if (items.size() == 1) return items[0];
+  return fmt::format("{} or {}", fmt::join(items.begin(), items.end() - 1, ", "), items.back());
+}
+
+bool looks_like_namespace_key(std::string_view key) {
+  return key.find("namespace") != std::string_view::npos || key == "kubernetes.io/metadata.name";
+}
+
+// Why requirement `req` fails for the peer, in plain words.
+std::string explain_requirement(const MatchContext& ctx, const Requirement& req, const RuleRef& ref) {
+  const SidePeer& peer = ctx.peer;
+  const std::string& pns = peer.namespace_;
+  std::string field = ctx.direction == Direction::Ingress ? "fromEndpoints" : "toEndpoints";
+  switch (req.origin) {
+    case RequirementOrigin::PolicyNamespace: {
+      const std::string& ns = req.values.empty() ? ref.policy_namespace : req.values[0];
+      if (ref.kind == PolicyKind::NetworkPolicy) {
+        if (!peer.is_pod)
+          return fmt::format("a podSelector peer selects pods of namespace {} only; {} is not a pod (use an ipBlock for addresses outside the cluster)", ns, peer.display);
+        return fmt::format("a podSelector without a namespaceSelector selects pods of the policy's namespace {} only; to select pods in {}, "
+                           "add `namespaceSelector: {{matchLabels: {{kubernetes.io/metadata.name: {}}}}}` to the same peer",
+                           ns, pns, pns);
+      }
+      if (!peer.is_pod)
+        return fmt::format("endpoint selectors of a CiliumNetworkPolicy select pods of namespace {} only (Cilium adds the policy's namespace); "
+                           "{} is not a pod: select it with {} or {}",
+                           ns, peer.display, ctx.direction == Direction::Ingress ? "fromEntities" : "toEntities",
+                           ctx.direction == Direction::Ingress ? "fromCIDR" : "toCIDR");
+      return fmt::format("this selector is scoped to namespace {} because it has no `k8s:io.kubernetes.pod.namespace` key "
+                         "(Cilium adds the policy's namespace to every {} selector of a CiliumNetworkPolicy); "
+                         "to select pods in {}, add `k8s:io.kubernetes.pod.namespace: {}`",
+                         ns, field, pns, pns);
+    }
+    case RequirementOrigin::ClusterwideNamespace:
+      return fmt::format("in a CiliumClusterwideNetworkPolicy a selector without a namespace key selects pods only "
+                         "(Cilium adds `k8s:io.kubernetes.pod.namespace` Exists); {} is not a pod: use entities or CIDRs for it",
+                         peer.display);
+    case RequirementOrigin::Requires:
+      return fmt::format("a fromRequires/toRequires term of a policy selecting {} also requires `{}`, which {} does not satisfy "
+                         "(requirements are ANDed into every endpoint selector, R15.1)",
+                         ctx.subject.display, req.to_string(), peer.display);
+    case RequirementOrigin::Translated:
+    case RequirementOrigin::Written:
+      break;
+  }
+  const Label* label = peer.labels.find(req.key);
+  const std::string& key = req.key.key;
+  if (req.key.source == kSourceReserved)
+    return fmt::format("{} is not the reserved identity `reserved:{}`", peer.display, key);
+  if (key.starts_with(kNamespaceLabelsPrefix) && peer.is_pod) {
+    std::string ns_key = key.substr(kNamespaceLabelsPrefix.size());
+    if (req.op == SelectorOp::In && req.values.size() == 1) {
+      if (!label) return fmt::format("namespace {} has no label `{}` (wanted `{}: {}`)", pns, ns_key, ns_key, req.values[0]);
+      return fmt::format("namespace {} has `{}: {}`, the selector wants `{}`", pns, ns_key, label->value, req.values[0]);
+    }
+    return fmt::format("namespace {} does not satisfy `{}`", pns, req.to_string());
+  }
+  if (req.op == SelectorOp::In) {
+    std::string wanted = req.values.size() == 1 ? req.values[0] : fmt::format("one of {}", fmt::join(req.values, ", "));
+    if (!label) {
+      if (!peer.is_pod) return fmt::format("{} has no label `{}` (it is not a pod)", peer.display, req.key.to_string());
+      bool on_pod = peer.pod && std::any_of(peer.pod->labels.begin(), peer.pod->labels.end(),
+                                            [&](const auto& kv) { return kv.first == key; });
+      if (on_pod)
+        return fmt::format("{}'s pod label `{}` is dropped by Cilium's default label filter, so it is never part of the identity "
+                           "and no selector can match it (R2.3): select on another label",
+                           peer.display, key);
+      std::string text = fmt::format("{} has no label `{}`", peer.display, key);
+      if (looks_like_namespace_key(key))
+        text += fmt::format("; `{}` is an ordinary pod label, not the namespace: the namespace is selected with "
+                            "`k8s:io.kubernetes.pod.namespace: {}`",
+                            key, req.values.empty() ? "NAME" : req.values[0]);
+      return text;
+    }
+    return fmt::format("{} has `{}: {}`, the selector wants {}", peer.display, key, label->value, wanted);
+  }
+  return fmt::format("{} does not satisfy `{}`", peer.display, req.to_string());
+}
+
+struct SelectorOutcome {
+  bool matched = false;
+  int failed = 0;
+  int written_matched = 0;
+  std::vector<std::string> reasons;
+};
+
+SelectorOutcome match_selector(const MatchContext& ctx, const Selector& selector,
+                               const std::vector<const EndpointPeer*>& requires_, const RuleRef& ref) {
+  SelectorOutcome out;
+  auto check = [&](const Requirement& req, const RuleRef& where) {
+    if (req.matches(ctx.peer.labels)) {
+      if (req.origin == RequirementOrigin::Written || req.origin == RequirementOrigin::Translated) ++out.written_matched;
+      return;
+    }
+    ++out.failed;
+    out.reasons.push_back(explain_requirement(ctx, req, where));
+  };
+  // Terms Cilium added (namespace scoping) explain more than the user's own: first.
+  for (const auto& req : selector.requirements)
+    if (req.origin != RequirementOrigin::Written) check(req, ref);
+  for (const auto& req : selector.requirements)
+    if (req.origin == RequirementOrigin::Written) check(req, ref);
+  for (const EndpointPeer* r : requires_) {
+    for (Requirement req : r->selector.requirements) {
+      if (req.matches(ctx.peer.labels)) continue;
+      req.origin = RequirementOrigin::Requires;
+      ++out.failed;
+      out.reasons.push_back(explain_requirement(ctx, req, r->ref));
+    }
+  }
+  out.matched = out.failed == 0;
+  return out;
+}
+
+std::optional<uint16_t> resolve_named_port(const MatchContext& ctx, const std::string& name, Protocol protocol,
+                                           std::string& problem) {
+  if (ctx.direction == Direction::Ingress) {
+    // Ingress: the destination's own containers (pkg/policy/l4.go :: toMapState).
+    if (!ctx.subject.pod) {
+      problem = fmt::format("named port `{}` cannot be resolved on {}", name, ctx.subject.display);
+      return std::nullopt;
+    }
+    for (const auto& cp : ctx.subject.pod->ports)
+      if (cp.name == name && cp.protocol == protocol) return cp.port;
+    for (const auto& cp : ctx.subject.pod->ports)
+      if (cp.name == name) {
+        problem = fmt::format("named port `{}` is {} on {}, not {}", name, to_string(cp.protocol), ctx.subject.display,
+                              to_string(protocol));
+        return std::nullopt;
+      }
+    problem = fmt::format("named port `{}` is not defined by {}'s containers, so this entry allows nothing (R11.4)", name,
+                          ctx.subject.display);
+    return std::nullopt;
+  }
+  // Egress (v1.17): one cluster-wide map of every pod's named ports
+  // (pkg/types/portmap.go :: namedPortMultiMap.GetNamedPort).
+  auto it = ctx.model.named_ports.find(name);
+  if (it == ctx.model.named_ports.end() || !it->second.count(protocol)) {
+    problem = fmt::format("no pod in the cluster defines a {} port named `{}`, so this entry allows nothing (R11.4)",
+                          to_string(protocol), name);
+    return std::nullopt;
+  }
+  const auto& numbers = it->second.at(protocol);
+  if (numbers.size() > 1) {
+    problem = fmt::format("pods in the cluster define the {} port `{}` with different numbers ({}): Cilium cannot resolve it "
+                          "on egress and drops the entry (R11.4); use the number",
+                          to_string(protocol), name, fmt::join(numbers, ", "));
+    return std::nullopt;
+  }
+  return *numbers.begin();
+}
+
+// Port part of the rule.
+void match_ports(const MatchContext& ctx, const PeerRule& rule, RuleMatchResult& out) {
+  if (!rule.has_to_ports && !rule.has_icmps) {
+    out.port = Match::Yes;
+    return;
+  }
+  if (!rule.has_to_ports) {
+    out.port = Match::No;
+    out.reasons.push_back("this rule allows ICMP only (icmps)");
+    return;
+  }
+  std::vector<std::string> listed;
+  for (const auto& pp : rule.ports) {
+    listed.push_back(pp.to_string());
+    if (!pp.covers_protocol(ctx.protocol)) continue;
+    if (pp.is_named()) {
+      std::string problem;
+      auto number = resolve_named_port(ctx, pp.name, ctx.protocol, problem);
+      if (!number) {
+        out.reasons.push_back(problem);
+        continue;
+      }
+      PortProtocol resolved = pp;
+      resolved.port = *number;
+      resolved.name.clear();
+      if (resolved.covers_number(ctx.port)) {
+        out.port = Match::Yes;
+        if (!out.description.empty()) out.description += ", ";
+        out.description += fmt::format("port {} (named port `{}` = {})", ctx.port, pp.name, *number);
+        return;
+      }
+      continue;
+    }
+    if (pp.covers_number(ctx.port)) {
+      out.port = Match::Yes;
+      return;
+    }
+  }
+  out.port = Match::No;
+  out.reasons.push_back(fmt::format("it allows {} only, not {}/{}", join_or(listed), ctx.port, to_string(ctx.protocol)));
+}
+
+}  // namespace
+
+bool entity_matches(Entity entity, const LabelSet& peer, std::string_view cluster_name) {
+  switch (entity) {
+    case Entity::All: return true;
+    case Entity::None: return false;
+    case Entity::World:
+      return has_reserved(peer, "world") || has_reserved(peer, "world-ipv4") || has_reserved(peer, "world-ipv6");
+    case Entity::WorldIPv4: return has_reserved(peer, "world-ipv4");
+    case Entity::WorldIPv6: return has_reserved(peer, "world-ipv6");
+    case Entity::Host: return has_reserved(peer, "host");
+    case Entity::RemoteNode: return has_reserved(peer, "remote-node");
+    case Entity::KubeApiserver: return has_reserved(peer, "kube-apiserver");
+    case Entity::Health: return has_reserved(peer, "health");
+    case Entity::Init: return has_reserved(peer, "init");
+    case Entity::Ingress: return has_reserved(peer, "ingress");
+    case Entity::Unmanaged: return has_reserved(peer, "unmanaged");
+    case Entity::Cluster: {
+      for (auto name : {"host", "remote-node", "init", "ingress", "health", "unmanaged", "kube-apiserver"})
+        if (has_reserved(peer, name)) return true;
+      const Label* cluster = peer.find(SelectorKey{std::string(kSourceK8s), std::string(kClusterLabel)});
+      return cluster && cluster->value == cluster_name;
+    }
+  }
+  return false;
+}
+
+RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
+                                const std::vector<const EndpointPeer*>& requires_) {
+  RuleMatchResult out;
+  const SidePeer& peer = ctx.peer;
+  std::string field_prefix = ctx.direction == Direction::Ingress ? "from" : "to";
+
+  match_ports(ctx, rule, out);
+  std::vector<std::string> port_reasons = std::move(out.reasons);
+  out.reasons.clear();
+
+  auto finish = [&](int written_matched, int failed) {
+    out.reasons.insert(out.reasons.end(), port_reasons.begin(), port_reasons.end());
+    out.score = (out.port == Match::Yes ? 100 : 0) + (out.peer == Match::Yes ? 50 : 0) + 10 * written_matched - failed;
+    return out;
+  };
+
+  if (rule.explicit_empty_peers) {
+    out.peer = Match::No;
+    out.reasons.push_back(fmt::format("its {} peer list is an explicit empty list `[]`, which selects nothing (R6.6)",
+                                      to_string(rule.peer_kind)));
+    out.score = -1;
+    return out;
+  }
+
+  switch (rule.peer_kind) {
+    case PeerKind::Wildcard:
+      if (!rule.has_to_ports && !rule.has_icmps) {
+        out.peer = Match::No;
+        out.reasons.push_back("an empty rule (no peer, no ports) allows nothing; it only turns on default deny (R6.6)");
+        out.score = -1;
+        return out;
+      }
+      out.peer = Match::Yes;
+      out.description = fmt::format("no {} peer field, so any peer ({} only)", field_prefix,
+                                    rule.ports.empty() ? "ICMP" : "these ports");
+      return finish(0, 0);
+
+    case PeerKind::Endpoints: {
+      SelectorOutcome best;
+      const EndpointPeer* best_peer = nullptr;
+      for (const auto& ep : rule.endpoints) {
+        SelectorOutcome o = match_selector(ctx, ep.selector, requires_, ep.ref);
+        if (o.matched) {
+          out.peer = Match::Yes;
+          out.element_ref = ep.ref;
+          out.description = fmt::format("{} selects {}", ep.selector.to_string(), peer.display);
+          return finish(o.written_matched, 0);
+        }
+        if (!best_peer || o.written_matched * 10 - o.failed > best.written_matched * 10 - best.failed) {
+          best = std::move(o);
+          best_peer = &ep;
+        }
+      }
+      out.peer = Match::No;
+      if (best_peer) {
+        out.element_ref = best_peer->ref;
+        out.reasons = best.reasons;
+      }
+      return finish(best.written_matched, best.failed);
+    }
+
+    case PeerKind::Cidr: {
+      if (!peer.external) {
+        out.peer = Match::No;
+        out.element_ref = rule.cidrs.empty() ? std::nullopt : std::optional<RuleRef>(rule.cidrs.front().ref);
+        out.reasons.push_back(fmt::format("CIDR rules match only addresses outside the cluster; {} is judged by its identity, "
+                                          "never by its IP (R8.1)",
+                                          peer.display));
+        return finish(0, 1);
+      }
+      for (const auto& c : rule.cidrs) {
+        if (peer.ip) {
+          if (c.rule.matches(*peer.ip)) {
+            out.peer = Match::Yes;
+            out.element_ref = c.ref;
+            out.description = fmt::format("{} contains {}", c.rule.to_string(), peer.ip->to_string());
+            return finish(1, 0);
+          }
+        } else if (c.rule.prefix.is_all() && c.rule.except.empty()) {
+          out.peer = Match::Yes;
+          out.element_ref = c.ref;
+          out.description = fmt::format("{} covers every external address", c.rule.to_string());
+          return finish(1, 0);
+        } else if (out.peer != Match::Maybe) {
+          out.peer = Match::Maybe;
+          out.element_ref = c.ref;
+          out.unknown_fact = fmt::format("whether {}'s address is in {}", peer.display, c.rule.to_string());
+        }
+      }
+      if (out.peer == Match::Maybe) return finish(1, 0);
+      out.peer = Match::No;
+      std::vector<std::string> cidrs;
+      for (const auto& c : rule.cidrs) cidrs.push_back(c.rule.to_string());
+      if (!rule.cidrs.empty()) out.element_ref = rule.cidrs.front().ref;
+      out.reasons.push_back(fmt::format("{} is not in {}", peer.ip ? peer.ip->to_string() : peer.display, join_or(cidrs)));
+      return finish(0, 1);
+    }
+
+    case PeerKind::Entities: {
+      std::vector<std::string> names;
+      for (const auto& e : rule.entities) {
+        names.emplace_back(to_string(e.entity));
+        if (entity_matches(e.entity, peer.labels, ctx.model.cluster.cluster_name)) {
+          out.peer = Match::Yes;
+          out.element_ref = e.ref;
+          out.description = fmt::format("entity {} includes {}", to_string(e.entity), peer.display);
+          return finish(1, 0);
+        }
+      }
+      out.peer = Match::No;
+      if (!rule.entities.empty()) out.element_ref = rule.entities.front().ref;
+      std::string why = fmt::format("the entities {} do not include {}", fmt::join(names, ", "), peer.display);
+      if (peer.is_pod && std::find(names.begin(), names.end(), "world") != names.end())
+        why += " (world never includes pods or nodes, R7.1)";
+      out.reasons.push_back(why);
+      return finish(0, 1);
+    }
+
+    case PeerKind::Services: {
+      // Egress deny rules never resolve toServices (R9.3), and a toServices
+      // that resolves to nothing leaves the rule without peers: with toPorts it
+      // becomes an L3 wildcard (issue cilium#20067).
+      size_t selectors = 0, selectorless = 0;
+      if (!rule.deny) {
+        for (const auto& sp : rule.services) {
+          auto it = ctx.model.services.find(&sp);
+          if (it == ctx.model.services.end()) continue;
+          selectors += it->second.selectors.size();
+          selectorless += it->second.selectorless;
+          for (const auto& sel : it->second.selectors) {
+            if (sel.matches(peer.labels)) {
+              out.peer = Match::Yes;
+              out.element_ref = sp.ref;
+              out.description = fmt::format("toServices {} selects the backend {}", fmt::join(it->second.services, ", "), peer.display);
+              return finish(1, 0);
+            }
+          }
+        }
+      }
+      if (selectors == 0 && selectorless == 0) {
+        if (rule.has_to_ports) {
+          out.peer = Match::Yes;
+          out.element_ref = rule.services.empty() ? rule.ref : rule.services.front().ref;
+          out.description = rule.deny ? "toServices in an egressDeny rule is never resolved, so with toPorts it denies those ports to every peer (R9.3)"
+                                      : "toServices matches no Service in the input, which leaves the rule without peers: with toPorts it allows those ports to every peer (R9.3)";
+          return finish(0, 0);
+        }
+        out.peer = Match::No;
+        out.reasons.push_back("toServices matches no Service in the input, so this rule selects nothing");
+        return finish(0, 1);
+      }
+      if (selectorless > 0 && peer.external) {
+        out.peer = Match::Maybe;
+        out.unknown_fact = "the addresses of a Service without selector (its EndpointSlices are not evaluated)";
+        return finish(0, 0);
+      }
+      out.peer = Match::No;
+      if (!rule.services.empty()) out.element_ref = rule.services.front().ref;
+      out.reasons.push_back(fmt::format("{} is not a backend of the Services named by toServices", peer.display));
+      return finish(0, 1);
+    }
+
+    case PeerKind::Fqdns: {
+      if (!peer.external) {
+        out.peer = Match::No;
+        if (!rule.fqdns.empty()) out.element_ref = rule.fqdns.front().ref;
+        out.reasons.push_back(fmt::format("toFQDNs selects only addresses outside the cluster; {} is not one (R10.1)", peer.display));
+        return finish(0, 1);
+      }
+      out.peer = Match::Maybe;
+      if (!rule.fqdns.empty()) out.element_ref = rule.fqdns.front().ref;
+      out.unknown_fact = fmt::format("whether {}'s address was learned by Cilium's DNS proxy for a toFQDNs name (toFQDNs is not evaluated yet)",
+                                     peer.display);
+      return finish(0, 0);
+    }
+
+    case PeerKind::Groups:
+    case PeerKind::Nodes: {
+      bool could = rule.peer_kind == PeerKind::Groups ? peer.external
+                                                      : (has_reserved(peer.labels, "host") || has_reserved(peer.labels, "remote-node"));
+      if (!could) {
+        out.peer = Match::No;
+        out.reasons.push_back(fmt::format("{} peers never include {}", to_string(rule.peer_kind), peer.display));
+        return finish(0, 1);
+      }
+      out.peer = Match::Maybe;
+      out.unknown_fact = rule.peer_kind == PeerKind::Groups ? "the addresses of cloud security groups (fromGroups/toGroups)"
+                                                            : "the labels of the node behind this peer (fromNodes/toNodes)";
+      return finish(0, 0);
+    }
+  }
+  return out;
+}
+
+}  // namespace netreach

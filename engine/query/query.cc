@@ -1,0 +1,262 @@
+// query(): expands a FlowQuery into concrete flows (source instances x
+// destination backends x node-placement assumptions), judges each with
+// evaluate_side on both ends (R1.1), and combines the verdicts.
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "netreach.h"
+#include "query/endpoint_ref.h"
+#include "query/side_evaluator.h"
+
+namespace netreach {
+namespace {
+
+struct PortSpec {
+  std::optional<uint16_t> number;
+  std::string name;  // a named port
+  Protocol protocol = Protocol::TCP;
+};
+
+Result<PortSpec> parse_port(const std::string& text, std::optional<Protocol> protocol_option) {
+  SourcePos nowhere;
+  PortSpec spec;
+  std::string port = text;
+  std::optional<Protocol> protocol;
+  if (auto slash = text.find('/'); slash != std::string::npos) {
+    port = text.substr(0, slash);
+    std::string proto = text.substr(slash + 1);
+    std::transform(proto.begin(), proto.end(), proto.begin(), ::toupper);
+    protocol = parse_port_protocol(proto);
+    if (!protocol || *protocol == Protocol::Any)
+      return Diagnostic::error(nowhere, "port", fmt::format("unknown protocol in \"{}\": use TCP, UDP or SCTP", text));
+  }
+  if (protocol_option) {
+    if (protocol && *protocol != *protocol_option)
+      return Diagnostic::error(nowhere, "port", fmt::format("port \"{}\" contradicts protocol {}", text, to_string(*protocol_option)));
+    protocol = protocol_option;
+  }
+  spec.protocol = protocol.value_or(Protocol::TCP);
+  if (port.empty()) return Diagnostic::error(nowhere, "port", "a port is required");
+  if (std::all_of(port.begin(), port.end(), ::isdigit)) {
+    if (port.size() > 5 || std::stoul(port) > 65535 || std::stoul(port) == 0)
+      return Diagnostic::error(nowhere, "port", fmt::format("port {} is outside 1-65535", port));
+    spec.number = static_cast<uint16_t>(std::stoul(port));
+    return spec;
+  }
+  bool valid_name = port.size() <= 15 && std::all_of(port.begin(), port.end(), [](char c) {
+                      return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+                    });
+  if (!valid_name) return Diagnostic::error(nowhere, "port", fmt::format("\"{}\" is neither a port number nor a port name", port));
+  spec.name = port;
+  std::transform(spec.name.begin(), spec.name.end(), spec.name.begin(), ::tolower);
+  return spec;
+}
+
+// The peer as the other side sees it.
+SidePeer peer_view(const Model& model, const EndpointInstance& inst, bool same_node) {
+  SidePeer p;
+  p.display = inst.display;
+  switch (inst.kind) {
+    case EndpointInstance::Kind::Pod:
+      if (inst.pod->host_network) {
+        // A hostNetwork pod's traffic carries its node's identity (R17.1).
+        auto r = same_node ? ReservedIdentity::Host : ReservedIdentity::RemoteNode;
+        p.labels = reserved_identity_labels(r);
+        p.local_host = same_node;
+        p.display = fmt::format("{} (hostNetwork, seen as {})", inst.display, to_string(r));
+        return p;
+      }
+      p.is_pod = true;
+      p.pod = inst.pod;
+      p.namespace_ = inst.pod->namespace_;
+      p.labels = model.identities[model.pod_identity[static_cast<size_t>(inst.pod - model.cluster.pods.data())]].labels;
+      return p;
+    case EndpointInstance::Kind::Reserved:
+      p.labels = reserved_identity_labels(*inst.reserved);
+      p.local_host = inst.reserved == ReservedIdentity::Host;
+      return p;
+    case EndpointInstance::Kind::External:
+      p.labels = reserved_identity_labels(ReservedIdentity::World);
+      p.external = true;
+      p.ip = inst.ip;
+      p.fqdn = inst.fqdn;
+      return p;
+  }
+  return p;
+}
+
+SideSubject subject_view(const Model& model, const EndpointInstance& inst) {
+  SideSubject s;
+  s.display = inst.display;
+  if (inst.kind == EndpointInstance::Kind::Pod) {
+    s.pod = inst.pod;
+    if (!inst.pod->host_network)
+      s.identity = model.pod_identity[static_cast<size_t>(inst.pod - model.cluster.pods.data())];
+    else
+      s.display = fmt::format("{} (hostNetwork)", inst.display);
+  } else if (inst.kind == EndpointInstance::Kind::Reserved) {
+    IdentityId id = model.identities.reserved(*inst.reserved);
+    if (model.identities[id].is_endpoint()) s.identity = id;
+  }
+  return s;
+}
+
+FlowVerdict judge(const Model& model, const EndpointInstance& from, const EndpointInstance& to, uint16_t port,
+                  Protocol protocol, bool same_node) {
+  FlowVerdict f;
+  f.from = from.display;
+  f.to = to.display;
+  f.port = port;
+  f.protocol = protocol;
+  f.egress = evaluate_side(model, Direction::Egress, subject_view(model, from), peer_view(model, to, same_node), port, protocol);
+  f.ingress = evaluate_side(model, Direction::Ingress, subject_view(model, to), peer_view(model, from, same_node), port, protocol);
+  auto a = f.egress.verdict, b = f.ingress.verdict;
+  f.verdict = (a == Verdict::Deny || b == Verdict::Deny)         ? Verdict::Deny
+              : (a == Verdict::Unknown || b == Verdict::Unknown) ? Verdict::Unknown
+                                                                 : Verdict::Allow;
+  return f;
+}
+
+bool is_host_network(const EndpointInstance& i) {
+  return i.kind == EndpointInstance::Kind::Pod && i.pod->host_network;
+}
+
+// Does the verdict depend on whether the two ends share a node? Only when a
+// hostNetwork pod is involved (it is `host` to pods on its node and
+// `remote-node` to the others, R17.1).
+std::optional<bool> known_placement(const EndpointInstance& a, const EndpointInstance& b) {
+  if (a.kind != EndpointInstance::Kind::Pod || b.kind != EndpointInstance::Kind::Pod) return false;
+  if (!a.pod->node_name.empty() && !b.pod->node_name.empty()) return a.pod->node_name == b.pod->node_name;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::Allow: return "allow";
+    case Verdict::Deny: return "deny";
+    case Verdict::Unknown: return "unknown";
+  }
+  return "?";
+}
+
+Result<QueryResult> query(const Model& model, const FlowQuery& flow) {
+  auto from = resolve_endpoint(model, flow.from);
+  if (!from) return from.errors();
+  auto to = resolve_endpoint(model, flow.to);
+  if (!to) return to.errors();
+  auto port = parse_port(flow.port, flow.protocol);
+  if (!port) return port.errors();
+  SourcePos nowhere;
+  if (from->service)
+    return Diagnostic::error(nowhere, "from", fmt::format("{} is a Service: a Service does not open connections; name the workload that does", from->display));
+
+  QueryResult result;
+  result.query = flow;
+
+  // Destinations with their numeric port: a Service port becomes each
+  // backend's targetPort before policy runs (R1.4, R18.1).
+  struct Target {
+    const EndpointInstance* instance;
+    uint16_t port;
+  };
+  std::vector<Target> targets;
+  if (to->service) {
+    const Service& svc = *to->service;
+    const ServicePort* sp = nullptr;
+    for (const auto& candidate : svc.ports) {
+      bool match = port->number ? candidate.port == *port->number : candidate.name == port->name;
+      if (match && candidate.protocol == port->protocol) sp = &candidate;
+    }
+    if (!sp) {
+      std::vector<std::string> listed;
+      for (const auto& c : svc.ports) listed.push_back(fmt::format("{}{}/{}", c.name.empty() ? "" : c.name + "=", c.port, to_string(c.protocol)));
+      return Diagnostic::error(nowhere, "port", fmt::format("{} has no port {}/{} (it has {})", to->display, flow.port,
+                                                             to_string(port->protocol), listed.empty() ? "none" : fmt::format("{}", fmt::join(listed, ", "))));
+    }
+    if (!svc.selector)
+      result.notes.push_back(fmt::format("{} has no selector: its backends come from EndpointSlices, which netreach does not read", to->display));
+    for (const auto& inst : to->instances) {
+      uint16_t target = sp->target_port;
+      if (!sp->target_port_name.empty()) {
+        auto found = std::find_if(inst.pod->ports.begin(), inst.pod->ports.end(), [&](const ContainerPort& cp) {
+          return cp.name == sp->target_port_name && cp.protocol == sp->protocol;
+        });
+        if (found == inst.pod->ports.end()) {
+          result.notes.push_back(fmt::format("backend {} has no container port named {}: it receives no traffic for this Service port",
+                                             inst.display, sp->target_port_name));
+          continue;
+        }
+        target = found->port;
+      }
+      result.notes.push_back(fmt::format("{} port {}/{} is served by backend {} on port {} (policy sees the backend and its targetPort)",
+                                         to->display, sp->port, to_string(sp->protocol), inst.display, target));
+      targets.push_back({&inst, target});
+    }
+  } else {
+    for (const auto& inst : to->instances) {
+      if (port->number) {
+        targets.push_back({&inst, *port->number});
+        continue;
+      }
+      if (inst.kind != EndpointInstance::Kind::Pod)
+        return Diagnostic::error(nowhere, "port", fmt::format("named port \"{}\" needs a pod destination to be resolved on", port->name));
+      auto found = std::find_if(inst.pod->ports.begin(), inst.pod->ports.end(), [&](const ContainerPort& cp) {
+        return cp.name == port->name && cp.protocol == port->protocol;
+      });
+      if (found == inst.pod->ports.end())
+        return Diagnostic::error(nowhere, "port", fmt::format("{} has no {} container port named \"{}\"", inst.display,
+                                                               to_string(port->protocol), port->name));
+      targets.push_back({&inst, found->port});
+    }
+  }
+
+  for (const auto& src : from->instances) {
+    for (const auto& target : targets) {
+      std::optional<bool> placement = known_placement(src, *target.instance);
+      bool matters = is_host_network(src) || is_host_network(*target.instance);
+      if (!matters || placement) {
+        result.flows.push_back(judge(model, src, *target.instance, target.port, port->protocol, placement.value_or(false)));
+        continue;
+      }
+      FlowVerdict same = judge(model, src, *target.instance, target.port, port->protocol, true);
+      FlowVerdict other = judge(model, src, *target.instance, target.port, port->protocol, false);
+      if (same.verdict == other.verdict) {
+        other.notes.push_back("the same verdict holds whether or not the two run on the same node");
+        result.flows.push_back(std::move(other));
+        continue;
+      }
+      same.assumption = "if both run on the same node";
+      other.assumption = "if they run on different nodes";
+      same.verdict = other.verdict = Verdict::Unknown;
+      std::string fact = fmt::format("whether {} and {} run on the same node (a hostNetwork pod is `host` to pods on its node "
+                                     "and `remote-node` to the others; set spec.nodeName to decide)",
+                                     src.display, target.instance->display);
+      same.notes.push_back("unknown: depends on " + fact);
+      other.notes.push_back("unknown: depends on " + fact);
+      result.flows.push_back(std::move(same));
+      result.flows.push_back(std::move(other));
+    }
+  }
+
+  std::set<Verdict> verdicts;
+  for (const auto& f : result.flows) verdicts.insert(f.verdict);
+  if (result.flows.empty()) {
+    result.verdict = Verdict::Deny;
+    result.notes.push_back(fmt::format("{} has no backend in the input: the connection fails whatever the policy (R18.2)", to->display));
+  } else if (verdicts.size() == 1) {
+    result.verdict = *verdicts.begin();
+  } else {
+    result.verdict = Verdict::Unknown;
+    result.notes.push_back("unknown: the flows below disagree, so the answer depends on which backend or placement is used");
+  }
+  std::string verdict_word = result.verdict == Verdict::Allow ? "ALLOW" : result.verdict == Verdict::Deny ? "DENY" : "UNKNOWN";
+  std::string port_text = port->number ? fmt::format("{}", *port->number) : port->name;
+  result.headline = fmt::format("{} {} -> {} {}/{}", verdict_word, from->display, to->display, port_text, to_string(port->protocol));
+  return result;
+}
+
+}  // namespace netreach

@@ -1,0 +1,253 @@
+#include "query/side_evaluator.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "query/peer_match.h"
+
+namespace netreach {
+namespace {
+
+std::string direction_word(Direction d) { return d == Direction::Ingress ? "ingress" : "egress"; }
+
+// Whether a PeerRule carries something we cannot judge offline; printed as a
+// caveat on any verdict it takes part in.
+void add_caveats(const PeerRule& pr, std::vector<std::string>& caveats) {
+  for (auto u : pr.unevaluated) {
+    std::string text;
+    switch (u) {
+      case Unevaluated::L7Rules:
+        text = fmt::format("{} ({}) has L7 rules: the connection is allowed, requests are filtered by Cilium's proxy (not evaluated by netreach)",
+                           pr.ref.path, pr.ref.policy_display());
+        break;
+      case Unevaluated::Authentication:
+        text = fmt::format("{} ({}) requires mutual authentication: traffic flows only after the SPIFFE handshake succeeds",
+                           pr.ref.path, pr.ref.policy_display());
+        break;
+      default:
+        text = fmt::format("{} ({}) uses {}, which netreach does not evaluate yet", pr.ref.path,
+                           pr.ref.policy_display(), to_string(u));
+    }
+    if (std::find(caveats.begin(), caveats.end(), text) == caveats.end()) caveats.push_back(std::move(text));
+  }
+}
+
+struct Candidate {
+  const PeerRule* rule;
+  RuleMatchResult result;
+};
+
+// Labels that identify a pod for a suggested selector.
+std::vector<std::pair<std::string, std::string>> identifying_labels(const SidePeer& peer) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!peer.pod) return out;
+  for (std::string_view key : {"app.kubernetes.io/name", "app", "k8s-app", "name", "app.kubernetes.io/component", "component"}) {
+    for (const auto& [k, v] : peer.pod->labels)
+      if (k == key && label_filter_keeps(k)) {
+        out.emplace_back(k, v);
+        return out;
+      }
+  }
+  for (const auto& [k, v] : peer.pod->labels)
+    if (label_filter_keeps(k) && !k.starts_with(kCiliumLabelPrefix)) out.emplace_back(k, v);
+  if (out.empty()) out.emplace_back(std::string(kServiceAccountLabel), peer.pod->service_account);
+  return out;
+}
+
+std::string quote_if_needed(const std::string& v) {
+  bool plain = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '/'; });
+  bool looks_special = v == "true" || v == "false" || v == "yes" || v == "no" || v == "on" || v == "off" ||
+                       v == "null" || std::all_of(v.begin(), v.end(), ::isdigit);
+  return plain && !looks_special ? v : fmt::format("\"{}\"", v);
+}
+
+// A rule that would allow the flow, as YAML to paste under `spec:`.
+std::string suggest_rule(const SideSubject& subject, const SidePeer& peer, Direction d, uint16_t port,
+                         Protocol protocol, const std::string& subject_namespace) {
+  std::string field_prefix = d == Direction::Ingress ? "from" : "to";
+  std::string out = fmt::format("{}:\n", direction_word(d));
+  if (peer.is_pod) {
+    out += fmt::format("- {}Endpoints:\n  - matchLabels:\n", field_prefix);
+    if (peer.namespace_ != subject_namespace || true)
+      out += fmt::format("      k8s:io.kubernetes.pod.namespace: {}\n", peer.namespace_);
+    for (const auto& [k, v] : identifying_labels(peer)) out += fmt::format("      {}: {}\n", k, quote_if_needed(v));
+  } else if (peer.local_host) {
+    out += fmt::format("- {}Entities:\n  - host\n", field_prefix);
+  } else if (peer.labels.has(SelectorKey{"reserved", "remote-node"})) {
+    out += fmt::format("- {}Entities:\n  - remote-node\n", field_prefix);
+  } else if (peer.external && peer.ip) {
+    out += fmt::format("- {}CIDR:\n  - {}/{}\n", field_prefix, peer.ip->to_string(), peer.ip->v6 ? 128 : 32);
+  } else if (!peer.fqdn.empty() && d == Direction::Egress) {
+    out += fmt::format("- toFQDNs:\n  - matchName: {}\n", peer.fqdn);
+  } else if (peer.external) {
+    out += fmt::format("- {}Entities:\n  - world\n", field_prefix);
+  } else {
+    std::string entity = "cluster";
+    for (auto name : {"health", "ingress", "init", "unmanaged", "kube-apiserver"})
+      if (peer.labels.has(SelectorKey{"reserved", name})) entity = name;
+    out += fmt::format("- {}Entities:\n  - {}\n", field_prefix, entity);
+  }
+  out += fmt::format("  toPorts:\n  - ports:\n    - port: \"{}\"\n      protocol: {}\n", port, to_string(protocol));
+  (void)subject;
+  return out;
+}
+
+}  // namespace
+
+SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& subject,
+                          const SidePeer& peer, uint16_t port, Protocol protocol) {
+  SideVerdict v;
+  v.direction = d;
+  v.endpoint = subject.display;
+  v.peer = peer.display;
+
+  if (!subject.identity) {
+    v.enforcement = Enforcement::NotAnEndpoint;
+    v.verdict = Verdict::Allow;
+    v.reason = fmt::format("{} is not a Cilium endpoint: no {} policy is enforced for it", subject.display,
+                           direction_word(d));
+    return v;
+  }
+  if (model.options.enforcement == EnforcementMode::Never) {
+    v.enforcement = Enforcement::NeverMode;
+    v.verdict = Verdict::Allow;
+    v.reason = "policy enforcement mode is \"never\"";
+    return v;
+  }
+
+  const Identity& self = model.identities[*subject.identity];
+  // The rules that select the subject and have rules in this direction.
+  std::vector<RuleHandle> selecting;
+  for (RuleHandle h : model.rules_selecting[*subject.identity])
+    if (model.rule(h).has_rules(d)) selecting.push_back(h);
+  for (RuleHandle h : selecting) v.selecting.push_back(model.rule(h).ref);
+
+  bool is_init = self.reserved == ReservedIdentity::Init;  // always enforcing (R5.1)
+  if (selecting.empty() && model.options.enforcement != EnforcementMode::Always && !is_init) {
+    v.enforcement = Enforcement::NotSelected;
+    v.verdict = Verdict::Allow;
+    v.reason = fmt::format("no policy with {} rules selects {}: {} is not enforced (default allow)",
+                           direction_word(d), subject.display, direction_word(d));
+    return v;
+  }
+  // R5.3: default deny when at least one selecting rule with rules in this
+  // direction enables it (pkg/policy/repository.go :: computePolicyEnforcementAndRules).
+  bool default_deny = model.options.enforcement == EnforcementMode::Always || is_init;
+  for (RuleHandle h : selecting) {
+    const Rule& r = model.rule(h);
+    if (d == Direction::Ingress ? r.default_deny.ingress : r.default_deny.egress) default_deny = true;
+  }
+  v.enforcement = model.options.enforcement == EnforcementMode::Always ? Enforcement::AlwaysMode
+                  : default_deny                                      ? Enforcement::DefaultDeny
+                                                                      : Enforcement::DenyOnly;
+
+  // fromRequires / toRequires of every selecting rule, kept apart for allow
+  // and deny rules (R15.1, pkg/policy/rules.go :: resolveL4IngressPolicy).
+  std::vector<const EndpointPeer*> allow_requires, deny_requires;
+  for (RuleHandle h : selecting) {
+    const Rule& r = model.rule(h);
+    for (const auto& pr : d == Direction::Ingress ? r.ingress : r.egress)
+      for (const auto& req : pr.requires_) allow_requires.push_back(&req);
+    for (const auto& pr : d == Direction::Ingress ? r.ingress_deny : r.egress_deny)
+      for (const auto& req : pr.requires_) deny_requires.push_back(&req);
+  }
+
+  MatchContext ctx{model, d, subject, peer, port, protocol};
+
+  // Deny wins over every allow (R14.2, pkg/policy/mapstate.go).
+  std::optional<Candidate> maybe_deny;
+  for (RuleHandle h : selecting) {
+    const Rule& r = model.rule(h);
+    for (const auto& pr : d == Direction::Ingress ? r.ingress_deny : r.egress_deny) {
+      RuleMatchResult m = match_peer_rule(ctx, pr, deny_requires);
+      if (m.overall() == Match::Yes) {
+        v.verdict = Verdict::Deny;
+        v.decisive = m.element_ref ? *m.element_ref : pr.ref;
+        v.reason = fmt::format("denied by {} {} ({}): {}", pr.ref.policy_display(), v.decisive->path,
+                               v.decisive->pos.to_string(), m.description);
+        v.suggestion = fmt::format("deny rules win over every allow (R14.2): to let this flow through, narrow or remove {} in {}",
+                                   pr.ref.path, pr.ref.policy_display());
+        return v;
+      }
+      if (m.overall() == Match::Maybe && !maybe_deny) maybe_deny = Candidate{&pr, m};
+    }
+  }
+
+  std::optional<Candidate> allow, maybe_allow;
+  std::vector<Candidate> misses;
+  for (RuleHandle h : selecting) {
+    const Rule& r = model.rule(h);
+    for (const auto& pr : d == Direction::Ingress ? r.ingress : r.egress) {
+      RuleMatchResult m = match_peer_rule(ctx, pr, allow_requires);
+      Match overall = m.overall();
+      if (overall == Match::Yes && !allow) allow = Candidate{&pr, m};
+      else if (overall == Match::Maybe && !maybe_allow) maybe_allow = Candidate{&pr, m};
+      else if (overall == Match::No) misses.push_back(Candidate{&pr, std::move(m)});
+    }
+  }
+
+  auto unknown_from = [&](const Candidate& c, std::string_view what) {
+    v.verdict = Verdict::Unknown;
+    v.decisive = c.result.element_ref ? *c.result.element_ref : c.rule->ref;
+    v.reason = fmt::format("{} by {} {} ({}) depending on a fact the input lacks: {}", what,
+                           c.rule->ref.policy_display(), v.decisive->path, v.decisive->pos.to_string(),
+                           c.result.unknown_fact);
+  };
+
+  if (allow) {
+    if (maybe_deny) {
+      unknown_from(*maybe_deny, "may be denied");
+      return v;
+    }
+    v.verdict = Verdict::Allow;
+    v.decisive = allow->result.element_ref ? *allow->result.element_ref : allow->rule->ref;
+    v.reason = fmt::format("allowed by {} {} ({}): {}", allow->rule->ref.policy_display(), v.decisive->path,
+                           v.decisive->pos.to_string(), allow->result.description);
+    add_caveats(*allow->rule, v.caveats);
+    return v;
+  }
+  if (v.enforcement == Enforcement::DenyOnly) {
+    if (maybe_deny) {
+      unknown_from(*maybe_deny, "may be denied");
+      return v;
+    }
+    v.verdict = Verdict::Allow;
+    v.reason = fmt::format("the rules selecting {} all set enableDefaultDeny.{}: false, so everything not denied is allowed (R5.3)",
+                           subject.display, direction_word(d));
+    return v;
+  }
+  // Kubelet probes: the local host reaches its pods whatever ingress policy
+  // says, unless denied (pkg/policy/mapstate.go :: determineAllowLocalhostIngress).
+  if (d == Direction::Ingress && peer.local_host && model.options.allow_localhost) {
+    v.verdict = Verdict::Allow;
+    v.reason = "the local host may always reach the endpoints of its node (allow-localhost=always, R5.4)";
+    return v;
+  }
+  if (maybe_allow) {
+    unknown_from(*maybe_allow, "may be allowed");
+    return v;
+  }
+
+  v.verdict = Verdict::Deny;
+  v.reason = fmt::format("default deny: {} is selected by {} rule{} with {} rules, and none of them allows {} on {}/{}",
+                         subject.display, selecting.size(), selecting.size() == 1 ? "" : "s", direction_word(d),
+                         peer.display, port, to_string(protocol));
+  std::stable_sort(misses.begin(), misses.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.result.score > b.result.score; });
+  for (size_t i = 0; i < misses.size() && v.near_misses.size() < 3; ++i) {
+    const Candidate& c = misses[i];
+    if (c.result.score < 0) continue;  // rules that allow nothing at all say nothing useful
+    NearMiss nm;
+    nm.rule = c.rule->ref;
+    nm.element = c.result.element_ref ? c.result.element_ref->path : "";
+    nm.peer_matched = c.result.peer == Match::Yes;
+    nm.port_matched = c.result.port == Match::Yes;
+    nm.reasons = c.result.reasons;
+    v.near_misses.push_back(std::move(nm));
+  }
+  v.suggestion = suggest_rule(subject, peer, d, port, protocol, self.namespace_);
+  return v;
+}
+
+}  // namespace netreach

@@ -1,0 +1,55 @@
+// Model: a loaded cluster with its policies resolved per identity.
+//
+// Built once by resolve_model(); immutable afterwards, so queries may share it.
+//  - every pod gets its identity (IdentityTable);
+//  - every rule's subject selector is matched once against the candidate
+//    identities (the policy's namespace for CNP/KNP, every endpoint for CCNP),
+//    giving, per identity, the rules that select it (PolicyIndex);
+//  - toServices entries are resolved against the cluster's Services (R9.1);
+//  - the cluster-wide named-port map used by egress rules is built (R11.4).
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/cluster.h"
+#include "netreach.h"
+#include "resolve/identity_table.h"
+
+namespace netreach {
+
+// One rule of one policy.
+struct RuleHandle {
+  uint32_t policy = 0;
+  uint32_t rule = 0;
+};
+
+// A toServices entry resolved to selectors over backend pods (R9.1).
+struct ResolvedService {
+  std::vector<std::string> services;  // "ns/name" of every matching Service
+  std::vector<Selector> selectors;    // one per Service with a selector
+  size_t selectorless = 0;            // matching Services without selector (need EndpointSlices)
+};
+
+class Model {
+ public:
+  Options options;
+  Cluster cluster;
+  IdentityTable identities;
+  std::vector<IdentityId> pod_identity;  // parallel to cluster.pods (hostNetwork pods: unused)
+  // Rules selecting each identity as subject, in a stable order.
+  std::vector<std::vector<RuleHandle>> rules_selecting;
+  std::map<const ServicePeer*, ResolvedService> services;
+  // Cluster-wide named ports: name -> protocol -> numbers (R11.4, egress).
+  std::map<std::string, std::map<Protocol, std::set<uint16_t>>> named_ports;
+
+  const Policy& policy(RuleHandle h) const { return cluster.policies[h.policy]; }
+  const Rule& rule(RuleHandle h) const { return cluster.policies[h.policy].rules[h.rule]; }
+};
+
+// Takes the cluster and resolves it.
+std::shared_ptr<Model> resolve_model(Cluster cluster, const Options& options);
+
+}  // namespace netreach
