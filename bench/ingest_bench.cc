@@ -1,0 +1,81 @@
+// Ingest benchmarks: how fast a large cluster dump gets from disk into memory.
+//
+// Read them as ratios against BM_LibyamlEvents_Bare, which runs in the same
+// process over the same file: it is the floor any libyaml-based loader pays.
+// The target (bench/README.md) is a full load within 3x of it.
+#include <benchmark/benchmark.h>
+
+#include <yaml.h>
+
+#include <cstdio>
+
+#include "bench_inputs.h"
+#include "load/yaml_stream.h"
+
+namespace netreach::bench {
+namespace {
+
+// The baseline: libyaml's event loop over the file, doing nothing with events.
+void BM_LibyamlEvents_Bare(benchmark::State& state) {
+  const std::string& path = pod_dump_path();
+  for (auto _ : state) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) {
+      state.SkipWithError("cannot open the generated input");
+      return;
+    }
+    yaml_parser_t parser;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_file(&parser, f);
+    size_t events = 0;
+    for (bool done = false; !done;) {
+      yaml_event_t event;
+      if (!yaml_parser_parse(&parser, &event)) {
+        state.SkipWithError(parser.problem ? parser.problem : "libyaml error");
+        break;
+      }
+      done = event.type == YAML_STREAM_END_EVENT;
+      ++events;
+      yaml_event_delete(&event);
+    }
+    yaml_parser_delete(&parser);
+    std::fclose(f);
+    benchmark::DoNotOptimize(events);
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * pod_dump_bytes());
+}
+BENCHMARK(BM_LibyamlEvents_Bare)->Unit(benchmark::kMillisecond);
+
+// YamlStream: every document built as a YamlNode tree with positions, then dropped.
+void BM_YamlStream_Documents(benchmark::State& state) {
+  const std::string& path = pod_dump_path();
+  SourceFile source{"pods.yaml", "", nullptr, true};
+  for (auto _ : state) {
+    auto stream = YamlStream::open_file(path, &source);
+    if (!stream.ok()) {
+      state.SkipWithError("cannot open the generated input");
+      return;
+    }
+    size_t documents = 0;
+    for (;;) {
+      auto doc = stream->next();
+      if (!doc.ok()) {
+        state.SkipWithError(doc.errors().front().message.c_str());
+        break;
+      }
+      if (!doc->has_value()) break;
+      benchmark::DoNotOptimize((*doc)->root.entries().data());
+      ++documents;
+    }
+    benchmark::DoNotOptimize(documents);
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * pod_dump_bytes());
+}
+BENCHMARK(BM_YamlStream_Documents)->Unit(benchmark::kMillisecond);
+
+// --- full-model load -----------------------------------------------------------
+// The next benchmark belongs here: BM_Load_PodDump, the public load() of
+// engine/netreach.h over pod_dump_path(), as a ratio against the two above.
+
+}  // namespace
+}  // namespace netreach::bench
