@@ -257,10 +257,12 @@ class Writer {
     write_dns_egress();
     if (rng_.chance(25)) emit("  - toEntities:\n    - world\n    toPorts:\n    - ports:\n"
                               "      - port: \"443\"\n        protocol: TCP\n");
-    if (rng_.chance(20))
-      emit("  - toCIDRSet:\n    - cidr: 10.{}.0.0/16\n      except:\n      - 10.{}.1.0/24\n"
-           "    - cidr: 192.168.{}.0/24\n",
-           rng_.below(250), 0, rng_.below(250));
+    if (rng_.chance(20)) {
+      int octet = rng_.below(250);
+      emit("  - toCIDRSet:\n    - cidr: 10.{0}.0.0/16\n      except:\n      - 10.{0}.1.0/24\n"
+           "    - cidr: 192.168.{1}.0/24\n",
+           octet, rng_.below(250));
+    }
   }
 
   void write_ccnp(int i) {
