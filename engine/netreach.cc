@@ -16,6 +16,7 @@ LoadOutcome load(const std::vector<std::string>& paths, const Options& options) 
   build.policy.lenient = options.lenient;
   build.policy.enable_node_selector_labels = options.enable_node_selector_labels;
   ClusterBuilder builder(build);
+  outcome.keep_alive = builder.shared_sources();
   ReadOptions read;
   read.kustomize_program = options.kustomize_program;
   auto read_result = read_manifests(paths, builder.sources(), read,

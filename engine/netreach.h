@@ -41,6 +41,7 @@ class Model;
 struct LoadOutcome {
   std::shared_ptr<const Model> model;  // null when loading failed
   Diagnostics diagnostics;             // errors (model null) or warnings
+  std::shared_ptr<const void> keep_alive;  // the input files the diagnostics point into
 };
 
 LoadOutcome load(const std::vector<std::string>& paths, const Options& options);

@@ -27,7 +27,8 @@ class ClusterBuilder {
   explicit ClusterBuilder(BuildOptions options);
 
   // The cluster's SourceTable, to register input files in while reading.
-  SourceTable& sources() { return cluster_.sources; }
+  SourceTable& sources() { return *cluster_.sources; }
+  std::shared_ptr<SourceTable> shared_sources() const { return cluster_.sources; }
 
   // Adds one object. Problems are collected (see diagnostics()).
   void add(const YamlNode& object);

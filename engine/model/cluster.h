@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -94,7 +95,9 @@ struct IgnoredKind {
 };
 
 struct Cluster {
-  SourceTable sources;  // owns every SourceFile that positions point into
+  // Owns every SourceFile that positions point into; shared so that
+  // diagnostics can outlive a cluster that failed to load.
+  std::shared_ptr<SourceTable> sources = std::make_shared<SourceTable>();
   std::string cluster_name = "default";
   std::vector<Namespace> namespaces;
   std::vector<Workload> workloads;
