@@ -241,7 +241,7 @@ std::optional<ServicePeer> parse_service(ParseContext& ctx, const YamlNode& node
     s.finish();
   }
   r.finish({}, kWidens);
-  if (!by_name && !by_selector && !r.entry("k8sService") && !r.entry("k8sServiceSelector")) {
+  if (!by_name && !by_selector && !r.get("k8sService") && !r.get("k8sServiceSelector")) {
     ctx.reject(Rejecter::ApiServer, node.pos(), path, "one of k8sService or k8sServiceSelector is required");
     return std::nullopt;
   }
@@ -403,7 +403,7 @@ PeerRule parse_peer_rule(ParseContext& ctx, const YamlNode& node, const std::str
                      fmt::format("unknown authentication mode \"{}\" (expected disabled, required or "
                                  "test-always-fail)",
                                  *mode));
-      } else if (!a.entry("mode")) {
+      } else if (!a.get("mode")) {
         ctx.reject(Rejecter::ApiServer, auth->pos(), a.child("mode"), "mode is required");
       }
       a.finish();
@@ -431,7 +431,7 @@ void parse_rule_labels(ParseContext& ctx, MapReader& r) {
     std::string p = index_path(r.child("labels"), i);
     if (!expect_mapping(ctx, seq->items()[i], p)) continue;
     MapReader l(ctx, seq->items()[i], p);
-    if (!l.string("key") && !l.entry("key"))
+    if (!l.string("key") && !l.get("key"))
       ctx.reject(Rejecter::ApiServer, seq->items()[i].pos(), l.child("key"), "key is required");
     l.string("value");
     l.string("source");

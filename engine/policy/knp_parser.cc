@@ -139,7 +139,7 @@ std::optional<CidrPeer> parse_ip_block(ParseContext& ctx, const YamlNode& node, 
         excepts.emplace_back(*t, &ex->items()[i]);
   r.finish();
   if (!cidr_text) {
-    if (!r.entry("cidr")) ctx.reject(Rejecter::ApiServer, node.pos(), r.child("cidr"), "cidr is required");
+    if (!r.get("cidr")) ctx.reject(Rejecter::ApiServer, node.pos(), r.child("cidr"), "cidr is required");
     return std::nullopt;
   }
   auto prefix = IpPrefix::parse(*cidr_text);
@@ -269,11 +269,12 @@ void parse_knp_rules(ParseContext& ctx, MapReader& spec, std::string_view key, D
 void parse_k8s_policy_body(ParseContext& ctx, MapReader& top, Policy& policy,
                            const PolicyParseOptions& options) {
   (void)options;
-  const YamlNode* spec_node = top.mapping("spec");
+  const YamlNode* spec_node = top.get("spec");
   if (!spec_node) {
-    if (!top.entry("spec")) ctx.reject(Rejecter::ApiServer, top.node().pos(), "spec", "spec is required");
+    ctx.reject(Rejecter::ApiServer, top.node().pos(), "spec", "spec is required");
     return;
   }
+  if (!expect_mapping(ctx, *spec_node, "spec")) return;
   MapReader spec(ctx, *spec_node, "spec");
   Rule rule;
   rule.ref = RuleRef{policy.kind, policy.namespace_, policy.name, "spec", spec_node->pos()};

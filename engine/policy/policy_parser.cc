@@ -45,13 +45,16 @@ PolicyParseResult parse_policy(const YamlNode& object, PolicyKind kind, const Po
   policy.pos = kind_entry ? kind_entry->key_pos : object.pos();
 
   const bool namespaced = kind != PolicyKind::CiliumClusterwideNetworkPolicy;
-  if (const YamlNode* metadata = top.mapping("metadata")) {
+  const YamlNode* metadata = top.get("metadata");
+  if (!metadata) {
+    ctx.reject(Rejecter::ApiServer, object.pos(), "metadata", "metadata is required");
+  } else if (expect_mapping(ctx, *metadata, "metadata")) {
     MapReader md(ctx, *metadata, "metadata");
     for (auto key : kIgnoredMetadata) md.ignore(key);
     auto name = md.string("name");
     if (name && !name->empty()) {
       policy.name = *name;
-    } else if (!md.entry("name") || (name && name->empty())) {
+    } else if (!md.get("name") || name) {
       ctx.reject(Rejecter::ApiServer, metadata->pos(), "metadata.name", "metadata.name is required");
     }
     auto ns = md.string("namespace");
@@ -70,8 +73,6 @@ PolicyParseResult parse_policy(const YamlNode& object, PolicyKind kind, const Po
                fmt::format("metadata.namespace is ignored: a {} is cluster-wide", to_string(kind)));
     }
     md.finish();
-  } else if (!top.entry("metadata")) {
-    ctx.reject(Rejecter::ApiServer, object.pos(), "metadata", "metadata is required");
   }
 
   if (kind == PolicyKind::NetworkPolicy)

@@ -304,3 +304,19 @@ TEST_CASE("Empty lists: ingress [] is nothing, ingress [{}] is one wildcard rule
   CHECK(rule.has_rules(Direction::Ingress));
   CHECK_FALSE(rule.has_rules(Direction::Egress));
 }
+
+// Null values are pruned before validation, so a null required field is missing.
+TEST_CASE("Object: null metadata or name counts as missing", "[policy_parser]") {
+  auto r = parse(R"(apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+spec: {endpointSelector: {}}
+)");
+  CHECK(has_diag(r, Severity::Error, "metadata", "required"));
+  r = parse(R"(apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: null, namespace: a}
+spec: {endpointSelector: {}}
+)");
+  CHECK(has_diag(r, Severity::Error, "metadata.name", "required"));
+}

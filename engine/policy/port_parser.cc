@@ -50,7 +50,7 @@ void parse_secret(ParseContext& ctx, const YamlNode& node, const std::string& pa
   if (!expect_mapping(ctx, node, path)) return;
   MapReader r(ctx, node, path);
   if (!r.string("name")) {
-    if (!r.entry("name")) ctx.reject(Rejecter::ApiServer, node.pos(), r.child("name"), "name is required");
+    if (!r.get("name")) ctx.reject(Rejecter::ApiServer, node.pos(), r.child("name"), "name is required");
   }
   r.string("namespace");
   r.finish();
@@ -81,14 +81,14 @@ void parse_listener(ParseContext& ctx, const YamlNode& node, const std::string& 
                                "CiliumClusterwideEnvoyConfig)", *kind));
     }
     auto name = e.string("name");
-    if (!e.entry("name") || (name && name->empty()))
+    if (!e.get("name") || (name && name->empty()))
       ctx.reject(Rejecter::ApiServer, env->pos(), e.child("name"), "name is required and must not be empty");
     e.finish();
-  } else if (!r.entry("envoyConfig")) {
+  } else if (!r.get("envoyConfig")) {
     ctx.reject(Rejecter::ApiServer, node.pos(), r.child("envoyConfig"), "envoyConfig is required");
   }
   auto name = r.string("name");
-  if (!r.entry("name") || (name && name->empty()))
+  if (!r.get("name") || (name && name->empty()))
     ctx.reject(Rejecter::ApiServer, node.pos(), r.child("name"), "name is required and must not be empty");
   if (auto prio = r.integer("priority"); prio && (*prio < 1 || *prio > 100))
     ctx.reject(Rejecter::ApiServer, r.get("priority")->pos(), r.child("priority"),
@@ -115,7 +115,7 @@ L7Summary parse_l7_rules(ParseContext& ctx, const YamlNode& node, const std::str
           std::string mp = index_path(h.child("headerMatches"), j);
           if (!expect_mapping(ctx, hm->items()[j], mp)) continue;
           MapReader m(ctx, hm->items()[j], mp);
-          if (!m.string("name") && !m.entry("name"))
+          if (!m.string("name") && !m.get("name"))
             ctx.reject(Rejecter::ApiServer, hm->items()[j].pos(), m.child("name"), "name is required");
           m.string("value");
           if (const YamlNode* sec = m.get("secret")) parse_secret(ctx, *sec, m.child("secret"));
@@ -285,7 +285,7 @@ bool parse_fqdn_selector(ParseContext& ctx, const YamlNode& node, const std::str
   if (n && p) {
     ctx.reject(Rejecter::ApiServer, node.pos(), path, "only one of matchName or matchPattern is allowed");
     ok = false;
-  } else if (!r.entry("matchName") && !r.entry("matchPattern")) {
+  } else if (!r.get("matchName") && !r.get("matchPattern")) {
     ctx.reject(Rejecter::ApiServer, node.pos(), path, "one of matchName or matchPattern is required");
     ok = false;
   }

@@ -158,10 +158,10 @@ std::optional<Selector> parse_selector(ParseContext& ctx, const YamlNode& node,
         }
       }
       expr.finish();
-      if (!expr.entry("key")) {
+      if (!expr.get("key")) {
         ctx.reject(Rejecter::ApiServer, item.pos(), field_path(item_path, "key"), "key is required");
       }
-      if (!expr.entry("operator")) {
+      if (!expr.get("operator")) {
         ctx.reject(Rejecter::ApiServer, item.pos(), field_path(item_path, "operator"),
                    "operator is required");
       }
