@@ -97,7 +97,8 @@ int run_query(CommonArgs& common, const QueryArgs& args) {
 }
 
 int run_check(CommonArgs& common, const CheckArgs& args) {
-  auto expectations = netreach::load_expectations(args.expectations);
+  netreach::SourceTable expectation_sources;  // outlives every diagnostic below
+  auto expectations = netreach::load_expectations(args.expectations, expectation_sources);
   if (!expectations) {
     print_diagnostics(expectations.errors(), false);
     return kExitBadInput;

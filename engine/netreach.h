@@ -143,12 +143,13 @@ struct Expectation {
 };
 
 struct ExpectationsFile {
-  std::shared_ptr<SourceTable> sources;
   std::vector<Expectation> expectations;
 };
 
 // Parses an expectations file (apiVersion netreach/v1, kind Expectations).
-Result<ExpectationsFile> load_expectations(const std::string& path);
+// The file is registered in `sources`, which must outlive the result and any
+// diagnostics (errors of load_expectations and of check point into it).
+Result<ExpectationsFile> load_expectations(const std::string& path, SourceTable& sources);
 
 struct CheckResult {
   Expectation expectation;

@@ -18,10 +18,9 @@ Diagnostic field_error(const YamlNode& node, std::string path, std::string messa
 
 }  // namespace
 
-Result<ExpectationsFile> load_expectations(const std::string& path) {
+Result<ExpectationsFile> load_expectations(const std::string& path, SourceTable& sources) {
   ExpectationsFile file;
-  file.sources = std::make_shared<SourceTable>();
-  const SourceFile* source = file.sources->add(SourceFile{path, "", nullptr, true});
+  const SourceFile* source = sources.add(SourceFile{path, "", nullptr, true});
   auto stream = YamlStream::open_file(path, source);
   if (!stream) return stream.errors();
   auto doc = stream->next();

@@ -37,7 +37,8 @@ TEST_CASE("Conformance: every case under tests/conformance holds", "[conformance
       for (const auto& d : outcome.diagnostics)
         if (d.severity == Severity::Error) UNSCOPED_INFO(format_diagnostic(d, false));
       REQUIRE(outcome.model);
-      auto expectations = load_expectations((dir / "expectations.yaml").string());
+      SourceTable expectation_sources;
+      auto expectations = load_expectations((dir / "expectations.yaml").string(), expectation_sources);
       if (!expectations)
         for (const auto& d : expectations.errors()) UNSCOPED_INFO(format_diagnostic(d, false));
       REQUIRE(expectations);

@@ -1,0 +1,466 @@
+// Semantics of one flow, rule by rule. Each test names the SEMANTICS.md rule
+// and the Cilium source that decides it, with allow and deny cases.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "test_support.h"
+
+using namespace netreach;
+using netreach::testing::explain;
+using netreach::testing::model_from_yaml;
+using netreach::testing::verdict;
+
+namespace {
+
+// Two namespaces, four pods. Policies are appended per test.
+const std::string kCluster = R"(
+apiVersion: v1
+kind: Namespace
+metadata: {name: a, labels: {team: blue}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: b, labels: {team: red}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: a, labels: {app: client}}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: a, labels: {app: web}}
+spec:
+  containers:
+  - name: c
+    image: x
+    ports: [{name: http, containerPort: 8080}, {name: dns, containerPort: 53, protocol: UDP}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db, namespace: b, labels: {app: db, pod-template-hash: abc}}
+spec:
+  serviceAccountName: db-sa
+  containers: [{name: c, image: x, ports: [{name: pg, containerPort: 5432}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: other, namespace: b, labels: {app: other}}
+spec: {containers: [{name: c, image: x}]}
+)";
+
+std::shared_ptr<const Model> with(const std::string& policies, Options options = {}) {
+  return model_from_yaml(kCluster + "\n---\n" + policies, options);
+}
+
+constexpr auto A = Verdict::Allow;
+constexpr auto D = Verdict::Deny;
+
+}  // namespace
+
+// R1.1, bpf/bpf_lxc.c: egress on the sender and ingress on the receiver.
+TEST_CASE("Flow: both sides must allow", "[evaluate][R1.1]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: client-out, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: client}}
+  egress: [{toEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: b, app: db}}]}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: db-in, namespace: b}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress: [{fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: a, app: web}}]}]
+)");
+  CHECK(verdict(*m, "a/client", "b/db", "5432") == D);  // db's ingress does not allow client
+  CHECK(verdict(*m, "a/web", "b/db", "5432") == A);     // web has no egress policy; db allows it
+  CHECK(verdict(*m, "a/client", "b/other", "80") == D);  // client's egress is in default deny
+  auto r = explain(*m, "a/client", "b/db", "5432");
+  CHECK(r.flows.at(0).egress.verdict == A);
+  CHECK(r.flows.at(0).ingress.verdict == D);
+}
+
+// R5.2, pkg/policy/repository.go :: computePolicyEnforcementAndRules.
+TEST_CASE("Enforcement: no policy allows, ingress [{}] denies all, directions are separate", "[evaluate][R5.2]") {
+  auto none = with("");
+  CHECK(verdict(*none, "a/client", "b/db", "5432") == A);
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: lockdown, namespace: b}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress: [{}]
+)");
+  CHECK(verdict(*m, "a/client", "b/db", "5432") == D);
+  CHECK(verdict(*m, "b/db", "a/web", "8080") == A);  // egress of db is not enforced
+}
+
+// R5.3, pkg/policy/api/rule_validation.go :: Rule.Sanitize; repository.go (wildcardRule).
+TEST_CASE("Enforcement: enableDefaultDeny false allows all but denies", "[evaluate][R5.3]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: audit-only, namespace: b}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  enableDefaultDeny: {ingress: false}
+  ingress: [{fromEndpoints: [{matchLabels: {app: other}}]}]
+  ingressDeny: [{toPorts: [{ports: [{port: "22", protocol: TCP}]}]}]
+)");
+  CHECK(verdict(*m, "a/client", "b/db", "5432") == A);
+  CHECK(verdict(*m, "a/client", "b/db", "22") == D);
+  CHECK(explain(*m, "a/client", "b/db", "5432").flows.at(0).ingress.enforcement == Enforcement::DenyOnly);
+}
+
+// R5.4, pkg/policy/mapstate.go :: determineAllowLocalhostIngress.
+TEST_CASE("Enforcement: the local host reaches pods in default deny, unless denied", "[evaluate][R5.4]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: lockdown, namespace: b}
+spec:
+  endpointSelector: {}
+  ingress: [{}]
+  ingressDeny: [{fromEntities: [host], toPorts: [{ports: [{port: "22"}]}]}]
+)");
+  CHECK(verdict(*m, "host", "b/db", "5432") == A);
+  CHECK(verdict(*m, "host", "b/db", "22") == D);
+  CHECK(verdict(*m, "remote-node", "b/db", "5432") == D);
+  Options no_localhost;
+  no_localhost.allow_localhost = false;
+  auto strict = with("apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: l, namespace: b}\n"
+                     "spec: {endpointSelector: {}, ingress: [{}]}\n", no_localhost);
+  CHECK(verdict(*strict, "host", "b/db", "5432") == D);
+}
+
+// R6.1, pkg/k8s/apis/cilium.io/utils/utils.go :: getEndpointSelector.
+TEST_CASE("CNP peers: scoped to the policy namespace unless it is named", "[evaluate][R6.1]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: db-in, namespace: b}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress:
+  - fromEndpoints: [{}]
+  - fromEndpoints: [{matchLabels: {app: web, k8s:io.kubernetes.pod.namespace: a}}]
+  - fromEndpoints: [{matchLabels: {io.cilium.k8s.namespace.labels.team: blue, app: client}}]
+    toPorts: [{ports: [{port: "5432"}]}]
+)");
+  CHECK(verdict(*m, "b/other", "b/db", "1") == A);     // {} = every pod of b
+  CHECK(verdict(*m, "a/web", "b/db", "1") == A);       // namespace named
+  CHECK(verdict(*m, "a/client", "b/db", "5432") == A); // namespace-label key: cross-namespace (v1.16+)
+  CHECK(verdict(*m, "a/client", "b/db", "1") == D);
+  CHECK(verdict(*m, "world", "b/db", "5432") == D);    // {} never means world in a CNP
+}
+
+// The seed's mistake: the explanation names the scoping and the fix.
+TEST_CASE("Explanation: a namespace-scoped selector says how to leave the namespace", "[explain][R6.1]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: client-out, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: client}}
+  egress: [{toEndpoints: [{matchLabels: {app: db, app.kubernetes.io/namespace: b}}], toPorts: [{ports: [{port: "5432", protocol: TCP}]}]}]
+)");
+  auto r = explain(*m, "a/client", "b/db", "5432");
+  REQUIRE(r.verdict == D);
+  const SideVerdict& egress = r.flows.at(0).egress;
+  REQUIRE_FALSE(egress.near_misses.empty());
+  const NearMiss& miss = egress.near_misses[0];
+  CHECK(miss.port_matched);
+  CHECK_FALSE(miss.peer_matched);
+  CHECK(miss.element == "spec.egress[0].toEndpoints[0]");
+  std::string all;
+  for (const auto& reason : miss.reasons) all += reason + "\n";
+  CHECK_THAT(all, Catch::Contains("scoped to namespace a because it has no `k8s:io.kubernetes.pod.namespace` key"));
+  CHECK_THAT(all, Catch::Contains("add `k8s:io.kubernetes.pod.namespace: b`"));
+  CHECK_THAT(all, Catch::Contains("no label `app.kubernetes.io/namespace`"));
+  CHECK_THAT(egress.suggestion, Catch::Contains("k8s:io.kubernetes.pod.namespace: b"));
+}
+
+// R6.2, getEndpointSelector (namespace == "" branch); R4.3 ParseToCiliumRule.
+TEST_CASE("CCNP: subjects in every namespace, {} peers are all pods but not world", "[evaluate][R6.2][R4.3]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: pods-only}
+spec:
+  endpointSelector: {}
+  ingress: [{fromEndpoints: [{}]}]
+)");
+  CHECK(verdict(*m, "a/client", "b/db", "5432") == A);
+  CHECK(verdict(*m, "b/db", "a/web", "8080") == A);
+  CHECK(verdict(*m, "world", "a/web", "8080") == D);
+  CHECK(verdict(*m, "remote-node", "a/web", "8080") == D);
+}
+
+// R6.2a: a NotIn namespace term skips scoping and matches non-pods too.
+TEST_CASE("CNP peers: NotIn on the namespace key also matches world", "[evaluate][R6.2a]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: not-kube-system, namespace: b}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress: [{fromEndpoints: [{matchExpressions: [{key: io.kubernetes.pod.namespace, operator: NotIn, values: [b]}]}]}]
+)");
+  CHECK(verdict(*m, "a/client", "b/db", "5432") == A);
+  CHECK(verdict(*m, "world", "b/db", "5432") == A);
+  CHECK(verdict(*m, "b/other", "b/db", "5432") == D);
+}
+
+// R6.6, pkg/policy/api/ingress.go (empty non-nil slices); rule.go :: mergeIngress.
+TEST_CASE("Rule shapes: empty rule, L4-only wildcard, explicit empty list", "[evaluate][R6.6]") {
+  auto l4only = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: l4, namespace: b}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress: [{toPorts: [{ports: [{port: "5432", protocol: TCP}]}]}]
+)");
+  CHECK(verdict(*l4only, "world", "b/db", "5432") == A);
+  CHECK(verdict(*l4only, "a/client", "b/db", "5432") == A);
+  CHECK(verdict(*l4only, "a/client", "b/db", "5433") == D);
+  auto explicit_empty = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: none, namespace: b}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress: [{fromEndpoints: [], toPorts: [{ports: [{port: "5432", protocol: TCP}]}]}]
+)");
+  CHECK(verdict(*explicit_empty, "b/other", "b/db", "5432") == D);
+}
+
+// R7.1, pkg/policy/api/entity.go :: EntitySelectorMapping.
+TEST_CASE("Entities: world, cluster, all, host, remote-node, kube-apiserver", "[evaluate][R7.1]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: out, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: client}}
+  egress:
+  - toEntities: [world]
+    toPorts: [{ports: [{port: "443", protocol: TCP}]}]
+  - toEntities: [cluster]
+    toPorts: [{ports: [{port: "5432", protocol: TCP}]}]
+  - toEntities: [remote-node]
+    toPorts: [{ports: [{port: "10250", protocol: TCP}]}]
+  - toEntities: [all]
+    toPorts: [{ports: [{port: "9999", protocol: TCP}]}]
+)");
+  CHECK(verdict(*m, "a/client", "8.8.8.8", "443") == A);
+  CHECK(verdict(*m, "a/client", "b/db", "443") == D);      // world never includes pods
+  CHECK(verdict(*m, "a/client", "remote-node", "443") == D);  // nor nodes
+  CHECK(verdict(*m, "a/client", "b/db", "5432") == A);     // cluster includes local pods
+  CHECK(verdict(*m, "a/client", "host", "5432") == A);
+  CHECK(verdict(*m, "a/client", "8.8.8.8", "5432") == D);  // cluster excludes world
+  CHECK(verdict(*m, "a/client", "kube-apiserver", "10250") == A);  // identity 7 is also remote-node
+  CHECK(verdict(*m, "a/client", "host", "10250") == D);
+  CHECK(verdict(*m, "a/client", "fqdn:example.com", "9999") == A);
+}
+
+// R8.1/R8.2, pkg/ipcache/metadata.go :: resolveLabels; pkg/policy/api/cidr.go.
+TEST_CASE("CIDR: external addresses only, except carves out", "[evaluate][R8]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: out, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: client}}
+  egress:
+  - toCIDRSet: [{cidr: 10.0.0.0/8, except: [10.1.0.0/16]}]
+  - toCIDR: [192.168.1.7]
+)");
+  CHECK(verdict(*m, "a/client", "10.2.3.4", "80") == A);
+  CHECK(verdict(*m, "a/client", "10.1.3.4", "80") == D);
+  CHECK(verdict(*m, "a/client", "192.168.1.7", "80") == A);
+  CHECK(verdict(*m, "a/client", "192.168.1.8", "80") == D);
+  CHECK(verdict(*m, "a/client", "b/db", "5432") == D);  // a pod is judged by identity, never by IP
+  CHECK(verdict(*m, "a/client", "world", "80") == Verdict::Unknown);  // depends on the address
+}
+
+// R11.1-R11.3, pkg/policy/l4.go, rule.go (ANY expands to TCP/UDP/SCTP).
+TEST_CASE("Ports: numbers, ranges, port 0, protocols", "[evaluate][R11]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: in, namespace: b}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress:
+  - fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: a, app: client}}]
+    toPorts: [{ports: [{port: "5000", endPort: 5010, protocol: TCP}, {port: "53"}]}]
+  - fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: a, app: web}}]
+    toPorts: [{ports: [{port: "0", protocol: UDP}]}]
+)");
+  CHECK(verdict(*m, "a/client", "b/db", "5000") == A);
+  CHECK(verdict(*m, "a/client", "b/db", "5010") == A);
+  CHECK(verdict(*m, "a/client", "b/db", "5011") == D);
+  CHECK(verdict(*m, "a/client", "b/db", "5005/UDP") == D);
+  CHECK(verdict(*m, "a/client", "b/db", "53/UDP") == A);   // no protocol = ANY
+  CHECK(verdict(*m, "a/client", "b/db", "53/SCTP") == A);
+  CHECK(verdict(*m, "a/web", "b/db", "12345/UDP") == A);  // port 0 = every port
+  CHECK(verdict(*m, "a/web", "b/db", "12345/TCP") == D);
+}
+
+// R11.4, pkg/policy/l4.go :: toMapState; pkg/types/portmap.go.
+TEST_CASE("Named ports: ingress on the destination, egress cluster-wide", "[evaluate][R11.4]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web-in, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  ingress: [{toPorts: [{ports: [{port: http, protocol: TCP}, {port: pg, protocol: TCP}]}]}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: client-out, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: client}}
+  egress: [{toPorts: [{ports: [{port: pg}, {port: dns, protocol: ANY}]}]}]
+)");
+  CHECK(verdict(*m, "b/other", "a/web", "8080") == A);   // http = 8080 on web
+  CHECK(verdict(*m, "b/other", "a/web", "5432") == D);   // pg is not web's port
+  CHECK(verdict(*m, "b/other", "a/web", "http") == A);   // a named query port resolves on the destination
+  CHECK(verdict(*m, "a/client", "b/db", "5432") == A);   // pg = 5432 cluster-wide
+  CHECK(verdict(*m, "a/client", "b/other", "53/UDP") == A);  // dns is UDP only
+  CHECK(verdict(*m, "a/client", "b/other", "53/TCP") == D);
+}
+
+// R14.2, pkg/policy/mapstate.go :: insertWithChanges (deny wins).
+TEST_CASE("Deny: wins over any allow, from any policy kind", "[evaluate][R14]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: allow-all, namespace: b}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress: [{fromEntities: [all]}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: no-client}
+spec:
+  endpointSelector: {matchLabels: {k8s:io.kubernetes.pod.namespace: b}}
+  ingressDeny: [{fromEndpoints: [{matchLabels: {app: client, k8s:io.kubernetes.pod.namespace: a}}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: knp-allow, namespace: b}
+spec:
+  podSelector: {}
+  ingress: [{}]
+)");
+  CHECK(verdict(*m, "a/web", "b/db", "5432") == A);
+  CHECK(verdict(*m, "a/client", "b/db", "5432") == D);
+  auto r = explain(*m, "a/client", "b/db", "5432");
+  REQUIRE(r.flows.at(0).ingress.decisive);
+  CHECK(r.flows.at(0).ingress.decisive->policy_name == "no-client");
+}
+
+// R16, pkg/k8s/network_policy.go :: ParseNetworkPolicy, parseNetworkPolicyPeer.
+TEST_CASE("NetworkPolicy: podSelector scoping, namespaceSelector, empty from, ipBlock", "[evaluate][R16]") {
+  auto m = with(R"(
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db, namespace: b}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: other}}}]
+  - from: [{namespaceSelector: {matchLabels: {team: blue}}, podSelector: {matchLabels: {app: web}}}]
+    ports: [{port: 5432}]
+  - from: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.9.0.0/16]}}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-open, namespace: a}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{}]
+)");
+  CHECK(verdict(*m, "b/other", "b/db", "1") == A);
+  CHECK(verdict(*m, "a/web", "b/db", "5432") == A);
+  CHECK(verdict(*m, "a/web", "b/db", "5433") == D);
+  CHECK(verdict(*m, "a/client", "b/db", "5432") == D);
+  CHECK(verdict(*m, "10.3.3.3", "b/db", "1") == A);
+  CHECK(verdict(*m, "10.9.3.3", "b/db", "1") == D);
+  CHECK(verdict(*m, "world", "a/web", "8080") == A);  // empty `from` in a KNP is the true wildcard
+  CHECK(verdict(*m, "b/db", "a/web", "8080") == A);
+}
+
+// R16.5: Cilium enforces ingress rules even when policyTypes lists only Egress.
+TEST_CASE("NetworkPolicy: policyTypes Egress with no egress rules denies all egress", "[evaluate][R16.5]") {
+  auto m = with(R"(
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: no-egress, namespace: a}
+spec:
+  podSelector: {matchLabels: {app: client}}
+  policyTypes: [Egress]
+)");
+  CHECK(verdict(*m, "a/client", "b/db", "5432") == D);
+  CHECK(verdict(*m, "b/db", "a/client", "80") == A);
+}
+
+// R1.4 / R18.1: a Service port is translated to the backend's targetPort.
+TEST_CASE("Services: policy sees the backend and its targetPort", "[evaluate][R18]") {
+  auto m = with(R"(
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: a}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: http}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: empty, namespace: a}
+spec:
+  selector: {app: nothing}
+  ports: [{port: 80}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web-in, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  ingress: [{toPorts: [{ports: [{port: "8080", protocol: TCP}]}]}]
+)");
+  CHECK(verdict(*m, "b/db", "a/svc/web", "80") == A);
+  CHECK(verdict(*m, "b/db", "a/web", "80") == D);  // port 80 on the pod itself is not allowed
+  CHECK(verdict(*m, "b/db", "a/svc/empty", "80") == D);  // no backend: fails whatever the policy
+}
+
+// R17.1: a hostNetwork pod is host or remote-node; unknown without placement.
+TEST_CASE("hostNetwork: the verdict depends on node placement", "[evaluate][R17.1]") {
+  auto m = with(R"(
+apiVersion: v1
+kind: Pod
+metadata: {name: agent, namespace: a, labels: {app: agent}}
+spec: {hostNetwork: true, containers: [{name: c, image: x}]}
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: lockdown, namespace: b}
+spec:
+  endpointSelector: {}
+  ingress: [{fromEndpoints: [{matchLabels: {app: agent}}]}]
+)");
+  // From the same node it is the local host (auto-allowed); from another it is
+  // remote-node (denied): the input does not say which.
+  auto r = explain(*m, "a/agent", "b/db", "5432");
+  CHECK(r.verdict == Verdict::Unknown);
+  REQUIRE(r.flows.size() == 2);
+}
