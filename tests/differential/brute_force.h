@@ -1,0 +1,58 @@
+// Brute-force reference evaluator for differential testing.
+//
+// Decides one flow straight from a Cluster's pods, namespaces and parsed
+// policies, as a direct transcription of SEMANTICS.md (R1-R8, R11, R14, R16):
+// no identity table, no caches, no policy index, nothing shared with
+// engine/query or engine/resolve. It is deliberately slow and simple: every
+// call re-forms both peers' label sets and walks every rule of every policy.
+//
+// What it relies on from the engine: the parsed rule model (policy/rule.h:
+// selectors already carrying Cilium's namespace terms, KNP already translated,
+// enableDefaultDeny already defaulted) and IpAddress::parse. Label filtering,
+// label formation, selector matching, CIDR matching, entity matching, port and
+// named-port resolution and the deny/allow/enforcement combination are all
+// re-implemented here.
+//
+// Assumptions (the engine's defaults): cluster-name "default", enforcement mode
+// "default", allow-localhost=always, policy-cidr-match-mode unset,
+// policy-default-local-cluster off, single-stack IPv4, no host firewall.
+// Constructs it does not evaluate (toServices, toFQDNs, toNodes, groups, L7,
+// requires) make it return Verdict::Unknown; the generator does not emit them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/cluster.h"
+#include "netreach.h"
+#include "policy/cidr.h"
+
+namespace netreach::differential {
+
+// One end of a flow.
+struct BfPeer {
+  enum class Kind : uint8_t { Pod, World, Host, RemoteNode };
+  Kind kind = Kind::Pod;
+  const Pod* pod = nullptr;  // Kind::Pod
+  IpAddress ip;              // Kind::World: an address outside the cluster
+
+  static BfPeer of(const Pod& p) { return BfPeer{Kind::Pod, &p, {}}; }
+  static BfPeer world(const IpAddress& a) { return BfPeer{Kind::World, nullptr, a}; }
+  static BfPeer host() { return BfPeer{Kind::Host, nullptr, {}}; }
+  static BfPeer remote_node() { return BfPeer{Kind::RemoteNode, nullptr, {}}; }
+};
+
+Verdict brute_force_verdict(const Cluster& cluster, const BfPeer& from, const BfPeer& to, uint16_t port,
+                            Protocol protocol);
+
+inline Verdict brute_force_verdict(const Cluster& cluster, const Pod& from, const Pod& to, uint16_t port,
+                                   Protocol protocol) {
+  return brute_force_verdict(cluster, BfPeer::of(from), BfPeer::of(to), port, protocol);
+}
+
+// The label set (source, key, value) an endpoint's identity carries (R2), as
+// "source:key=value" strings, sorted. Exposed for tests and mismatch reports.
+std::vector<std::string> brute_force_identity(const Cluster& cluster, const BfPeer& peer);
+
+}  // namespace netreach::differential

@@ -1,0 +1,596 @@
+// Seeded random clusters for differential testing; see cluster_gen.h.
+#include "cluster_gen.h"
+
+#include <algorithm>
+#include <cctype>
+#include <random>
+#include <set>
+
+namespace netreach::differential {
+namespace {
+
+// ---- YAML emission ------------------------------------------------------------
+
+std::string quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Keys are written plain unless they hold a character YAML could misread.
+std::string key_text(const std::string& k) {
+  for (char c : k)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == '/')) return quote(k);
+  return k;
+}
+
+std::string scalar_text(const YNode& n) { return n.quoted ? quote(n.scalar) : n.scalar; }
+
+bool is_inline(const YNode& n) {
+  return n.kind == YNode::Kind::Scalar || (n.kind == YNode::Kind::Seq && n.items.empty()) ||
+         (n.kind == YNode::Kind::Map && n.entries.empty());
+}
+
+std::string inline_text(const YNode& n) {
+  if (n.kind == YNode::Kind::Scalar) return scalar_text(n);
+  return n.kind == YNode::Kind::Seq ? "[]" : "{}";
+}
+
+// Emits a non-inline node at column `indent`; when `first_inline`, the first
+// line continues the current line (after "- ").
+void emit(const YNode& n, int indent, bool first_inline, std::string& out) {
+  std::string pad(indent, ' ');
+  bool first = true;
+  if (n.kind == YNode::Kind::Map) {
+    for (const auto& [k, v] : n.entries) {
+      if (!(first && first_inline)) out += pad;
+      first = false;
+      out += key_text(k) + ":";
+      if (is_inline(v)) {
+        out += " " + inline_text(v) + "\n";
+      } else {
+        out += "\n";
+        emit(v, indent + 2, false, out);
+      }
+    }
+  } else {
+    for (const auto& item : n.items) {
+      if (!(first && first_inline)) out += pad;
+      first = false;
+      out += "-";
+      if (is_inline(item)) {
+        out += " " + inline_text(item) + "\n";
+      } else if (item.kind == YNode::Kind::Map) {
+        out += " ";
+        emit(item, indent + 2, true, out);
+      } else {
+        out += "\n";
+        emit(item, indent + 2, false, out);
+      }
+    }
+  }
+}
+
+// ---- random helpers ------------------------------------------------------------
+
+struct Rng {
+  std::mt19937_64 gen;
+  explicit Rng(uint64_t seed) : gen(seed * 0x9E3779B97F4A7C15ULL + 12345) {}
+  bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(gen) < p; }
+  int range(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(gen); }  // inclusive
+  template <typename T>
+  const T& pick(const std::vector<T>& v) { return v[range(0, static_cast<int>(v.size()) - 1)]; }
+  template <typename T>
+  std::vector<T> subset(const std::vector<T>& v, int lo, int hi) {  // distinct, lo..hi elements
+    std::vector<T> copy = v;
+    std::shuffle(copy.begin(), copy.end(), gen);
+    copy.resize(std::min<size_t>(copy.size(), range(lo, hi)));
+    return copy;
+  }
+};
+
+YNode S(const std::string& s) { return YNode::str(s); }
+YNode P(const std::string& s) { return YNode::plain(s); }
+
+YNode str_seq(const std::vector<std::string>& values) {
+  YNode seq = YNode::seq();
+  for (const auto& v : values) seq.add(S(v));
+  return seq;
+}
+
+YNode expression(const std::string& key, const std::string& op, const std::vector<std::string>& values = {}) {
+  YNode e = YNode::map();
+  e.set("key", S(key));
+  e.set("operator", S(op));
+  if (!values.empty()) e.set("values", str_seq(values));
+  return e;
+}
+
+// ---- the generator ------------------------------------------------------------------
+
+const std::vector<std::string> kNamespacePool = {"alpha", "beta", "gamma", "delta"};
+const std::vector<std::string> kApps = {"web", "db", "api"};
+const std::vector<std::string> kTiers = {"front", "back"};
+
+struct ContainerPortSpec {
+  std::string name;
+  int port;
+  std::string protocol;  // "TCP" or "UDP"
+};
+const std::vector<ContainerPortSpec> kContainerPorts = {
+    {"http", 8080, "TCP"}, {"http", 8081, "TCP"},  {"dns", 53, "UDP"},   {"metrics", 9090, "TCP"},
+    {"", 80, "TCP"},       {"web", 80, "TCP"},     {"", 5432, "TCP"},   {"dns", 5353, "UDP"},
+    {"db", 5432, "TCP"},   {"http", 8080, "UDP"},
+};
+
+class Generator {
+ public:
+  explicit Generator(uint64_t seed) : rng_(seed) { out_.seed = seed; }
+
+  GeneratedCluster run() {
+    namespaces_ = rng_.subset(kNamespacePool, 2, 4);
+    std::sort(namespaces_.begin(), namespaces_.end());
+    for (const auto& ns : namespaces_) add_namespace(ns);
+    int pods = rng_.range(3, 8);
+    for (int i = 0; i < pods; ++i) add_pod(i);
+    int policies = rng_.range(1, 6);
+    for (int i = 0; i < policies; ++i) {
+      double r = rng_.range(0, 99) / 100.0;
+      if (r < 0.45) add_cilium_policy(i, false);
+      else if (r < 0.70) add_cilium_policy(i, true);
+      else add_knp(i);
+    }
+    out_.external_ips = {"10.1.2.3", "10.9.9.9", "203.0.113.5", "8.8.8.8"};
+    return std::move(out_);
+  }
+
+ private:
+  Rng rng_;
+  GeneratedCluster out_;
+  std::vector<std::string> namespaces_;
+
+  const std::string& some_ns() { return rng_.pick(namespaces_); }
+
+  void add_namespace(const std::string& name) {
+    YNode doc = YNode::map();
+    doc.set("apiVersion", S("v1"));
+    doc.set("kind", S("Namespace"));
+    YNode& md = doc.set("metadata", YNode::map());
+    md.set("name", S(name));
+    YNode labels = YNode::map();
+    if (rng_.chance(0.6)) labels.set("team", S(rng_.chance(0.5) ? "red" : "blue"));
+    if (rng_.chance(0.5)) labels.set("env", S(rng_.chance(0.5) ? "prod" : "dev"));
+    if (!labels.entries.empty()) md.set("labels", std::move(labels));
+    out_.documents.push_back(std::move(doc));
+  }
+
+  void add_pod(int index) {
+    std::string name = "p" + std::to_string(index);
+    std::string ns = some_ns();
+    YNode labels = YNode::map();
+    if (rng_.chance(0.8)) labels.set("app", S(rng_.pick(kApps)));
+    if (rng_.chance(0.5)) labels.set("tier", S(rng_.pick(kTiers)));
+    if (rng_.chance(0.1)) labels.set("app.kubernetes.io/name", S(rng_.pick(kApps)));
+    if (rng_.chance(0.1)) labels.set("pod-template-hash", S("abc"));
+    if (rng_.chance(0.07)) labels.set("io.cilium.k8s.policy.serviceaccount", S("sa1"));  // spoofed (R2.2)
+    if (rng_.chance(0.07)) labels.set("io.kubernetes.pod.namespace", S(some_ns()));       // overwritten (R2.2)
+    if (rng_.chance(0.07)) labels.set("statefulset.kubernetes.io/pod-name", S(name));    // filtered (R2.3)
+
+    YNode spec = YNode::map();
+    if (rng_.chance(0.5)) spec.set("serviceAccountName", S(rng_.chance(0.5) ? "sa1" : "sa2"));
+    YNode containers = YNode::seq();
+    std::vector<ContainerPortSpec> chosen = rng_.subset(kContainerPorts, 0, 3);
+    // Within one pod: names unique, (port, protocol) unique.
+    std::vector<ContainerPortSpec> ports;
+    for (const auto& p : chosen) {
+      bool clash = false;
+      for (const auto& q : ports)
+        clash = clash || (!p.name.empty() && p.name == q.name) || (p.port == q.port && p.protocol == q.protocol);
+      if (!clash) ports.push_back(p);
+    }
+    int ncontainers = ports.size() >= 2 && rng_.chance(0.4) ? 2 : 1;
+    for (int c = 0; c < ncontainers; ++c) {
+      YNode container = YNode::map();
+      container.set("name", S("c" + std::to_string(c)));
+      container.set("image", S("x"));
+      YNode cports = YNode::seq();
+      for (size_t i = c; i < ports.size(); i += ncontainers) {
+        YNode cp = YNode::map();
+        if (!ports[i].name.empty()) cp.set("name", S(ports[i].name));
+        cp.set("containerPort", P(std::to_string(ports[i].port)));
+        if (ports[i].protocol != "TCP" || rng_.chance(0.5)) cp.set("protocol", S(ports[i].protocol));
+        cports.add(std::move(cp));
+      }
+      if (!cports.items.empty()) container.set("ports", std::move(cports));
+      containers.add(std::move(container));
+    }
+    spec.set("containers", std::move(containers));
+
+    YNode doc = YNode::map();
+    if (rng_.chance(0.2)) {
+      // A Deployment: its pod template is the pod.
+      doc.set("apiVersion", S("apps/v1"));
+      doc.set("kind", S("Deployment"));
+      YNode& md = doc.set("metadata", YNode::map());
+      md.set("name", S(name));
+      md.set("namespace", S(ns));
+      labels.set("wl", S(name));
+      YNode& dspec = doc.set("spec", YNode::map());
+      YNode& sel = dspec.set("selector", YNode::map());
+      YNode& ml = sel.set("matchLabels", YNode::map());
+      ml.set("wl", S(name));
+      YNode& tmpl = dspec.set("template", YNode::map());
+      YNode& tmd = tmpl.set("metadata", YNode::map());
+      tmd.set("labels", std::move(labels));
+      tmpl.set("spec", std::move(spec));
+    } else {
+      doc.set("apiVersion", S("v1"));
+      doc.set("kind", S("Pod"));
+      YNode& md = doc.set("metadata", YNode::map());
+      md.set("name", S(name));
+      md.set("namespace", S(ns));
+      if (!labels.entries.empty()) md.set("labels", std::move(labels));
+      doc.set("spec", std::move(spec));
+    }
+    out_.documents.push_back(std::move(doc));
+    out_.pods.push_back(ns + "/" + name);
+  }
+
+  // ---- Cilium policies ----
+
+  YNode subject_selector(bool ccnp) {
+    YNode sel = YNode::map();
+    if (rng_.chance(0.2)) return sel;  // {}
+    YNode ml = YNode::map();
+    YNode exprs = YNode::seq();
+    if (rng_.chance(0.7)) ml.set(rng_.chance(0.8) ? "app" : "tier", S(rng_.chance(0.8) ? rng_.pick(kApps) : rng_.pick(kTiers)));
+    if (rng_.chance(0.3)) {
+      switch (rng_.range(0, 3)) {
+        case 0: exprs.add(expression("app", "In", rng_.subset(kApps, 1, 2))); break;
+        case 1: exprs.add(expression("tier", "NotIn", {"front"})); break;
+        case 2: exprs.add(expression("tier", "Exists")); break;
+        default: exprs.add(expression("app", "DoesNotExist")); break;
+      }
+    }
+    if (ccnp && rng_.chance(0.15)) ml.set("k8s:io.kubernetes.pod.namespace", S(some_ns()));
+    if (!ccnp && rng_.chance(0.05)) ml.set("io.kubernetes.pod.namespace", S(some_ns()));       // ANDed (R4.2)
+    if (!ccnp && rng_.chance(0.05)) ml.set("k8s:io.kubernetes.pod.namespace", S(some_ns()));   // overwritten (R4.2)
+    if (!ml.entries.empty()) sel.set("matchLabels", std::move(ml));
+    if (!exprs.items.empty()) sel.set("matchExpressions", std::move(exprs));
+    return sel;
+  }
+
+  YNode peer_selector() {
+    YNode sel = YNode::map();
+    YNode ml = YNode::map();
+    YNode exprs = YNode::seq();
+    switch (rng_.range(0, 13)) {
+      case 0: break;  // {}
+      case 1: ml.set("app", S(rng_.pick(kApps))); break;
+      case 2:
+        ml.set("app", S(rng_.pick(kApps)));
+        ml.set("k8s:io.kubernetes.pod.namespace", S(some_ns()));
+        break;
+      case 3: ml.set("io.kubernetes.pod.namespace", S(some_ns())); break;
+      case 4: ml.set(rng_.chance(0.5) ? "io.cilium.k8s.namespace.labels.team" : "k8s:io.cilium.k8s.namespace.labels.team",
+                     S(rng_.chance(0.5) ? "red" : "blue"));
+        break;
+      case 5: ml.set("io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name", S(some_ns())); break;
+      case 6: ml.set("io.cilium.k8s.policy.serviceaccount", S(rng_.chance(0.5) ? "sa1" : "default")); break;
+      case 7: ml.set(rng_.chance(0.5) ? "app.kubernetes.io/name" : "pod-template-hash",
+                     S(rng_.chance(0.5) ? "web" : "abc"));
+        break;
+      case 8: exprs.add(expression("io.kubernetes.pod.namespace", "NotIn", {some_ns()})); break;  // R6.2a
+      case 9: exprs.add(expression("app", "In", rng_.subset(kApps, 1, 2))); break;
+      case 10:
+        exprs.add(expression("tier", "DoesNotExist"));
+        if (rng_.chance(0.5)) exprs.add(expression("k8s:io.kubernetes.pod.namespace", "Exists"));
+        break;
+      case 11: ml.set("reserved:host", S("")); break;
+      case 12: ml.set("k8s:app", S(rng_.pick(kApps))); break;
+      default:
+        ml.set("tier", S(rng_.pick(kTiers)));
+        ml.set("io.cilium.k8s.namespace.labels.env", S(rng_.chance(0.5) ? "prod" : "dev"));
+        break;
+    }
+    if (!ml.entries.empty()) sel.set("matchLabels", std::move(ml));
+    if (!exprs.items.empty()) sel.set("matchExpressions", std::move(exprs));
+    return sel;
+  }
+
+  YNode port_entry() {
+    struct E { std::string port; int end; std::string proto; };
+    static const std::vector<E> entries = {
+        {"80", 0, "TCP"},   {"53", 0, "UDP"},     {"8080", 0, ""},     {"8000", 8100, "TCP"}, {"http", 0, "TCP"},
+        {"http", 0, ""},    {"dns", 0, "UDP"},    {"dns", 0, "ANY"},   {"0", 0, "TCP"},       {"0", 0, "ANY"},
+        {"9090", 0, "ANY"}, {"metrics", 0, ""},   {"5432", 0, "TCP"},  {"web", 0, "TCP"},     {"8079", 8081, "ANY"},
+        {"db", 0, "TCP"},   {"53", 0, "ANY"},     {"0", 100, "TCP"},
+    };
+    const E& e = rng_.pick(entries);
+    YNode pp = YNode::map();
+    pp.set("port", S(e.port));
+    if (e.end) pp.set("endPort", P(std::to_string(e.end)));
+    if (!e.proto.empty()) pp.set("protocol", S(e.proto));
+    return pp;
+  }
+
+  YNode to_ports() {
+    YNode tp = YNode::seq();
+    int items = rng_.chance(0.8) ? 1 : 2;
+    for (int i = 0; i < items; ++i) {
+      YNode item = YNode::map();
+      YNode ports = YNode::seq();
+      int n = rng_.range(1, 2);
+      for (int j = 0; j < n; ++j) ports.add(port_entry());
+      item.set("ports", std::move(ports));
+      tp.add(std::move(item));
+    }
+    return tp;
+  }
+
+  YNode peer_rule(bool ingress) {
+    YNode rule = YNode::map();
+    const std::string pre = ingress ? "from" : "to";
+    bool has_l3 = true;
+    double r = rng_.range(0, 99) / 100.0;
+    if (r < 0.25) {
+      has_l3 = false;
+    } else if (r < 0.60) {
+      YNode list = YNode::seq();
+      int n = rng_.range(1, 2);
+      for (int i = 0; i < n; ++i) list.add(peer_selector());
+      rule.set(pre + "Endpoints", std::move(list));
+    } else if (r < 0.75) {
+      rule.set(pre + "Entities",
+               str_seq(rng_.subset(std::vector<std::string>{"world", "cluster", "all", "host", "remote-node", "none", "health"}, 1, 2)));
+    } else if (r < 0.95) {
+      if (rng_.chance(0.5)) {
+        rule.set(pre + "CIDR",
+                 str_seq(rng_.subset(std::vector<std::string>{"10.0.0.0/8", "203.0.113.0/24", "0.0.0.0/0", "10.1.2.3/32", "10.1.2.3"}, 1, 2)));
+      } else {
+        YNode set = YNode::seq();
+        int n = rng_.range(1, 2);
+        std::vector<int> which = rng_.subset(std::vector<int>{0, 1, 2}, n, n);
+        for (int w : which) {
+          YNode e = YNode::map();
+          if (w == 0) {
+            e.set("cidr", S("10.0.0.0/8"));
+            e.set("except", str_seq({"10.1.0.0/16"}));
+          } else if (w == 1) {
+            e.set("cidr", S("0.0.0.0/0"));
+            e.set("except", str_seq(rng_.subset(std::vector<std::string>{"203.0.113.0/24", "10.0.0.0/8"}, 1, 2)));
+          } else {
+            e.set("cidr", S("203.0.113.0/24"));
+          }
+          set.add(std::move(e));
+        }
+        rule.set(pre + "CIDRSet", std::move(set));
+      }
+    } else {
+      // An explicit empty L3 list: selects nothing, even with toPorts (R6.6).
+      static const std::vector<std::string> kinds = {"Endpoints", "Entities", "CIDR", "CIDRSet"};
+      rule.set(pre + rng_.pick(kinds), YNode::seq());
+    }
+    if (!has_l3) {
+      double s = rng_.range(0, 99) / 100.0;
+      if (s < 0.8) rule.set("toPorts", to_ports());
+      else if (s < 0.88) rule.set("icmps", icmps());
+      // else: the empty rule `{}`
+    } else if (rng_.chance(0.5)) {
+      rule.set("toPorts", to_ports());
+    } else if (rng_.chance(0.08)) {
+      rule.set("icmps", icmps());
+    }
+    return rule;
+  }
+
+  YNode icmps() {
+    YNode field = YNode::map();
+    field.set("type", P("8"));
+    if (rng_.chance(0.5)) field.set("family", S("IPv4"));
+    YNode fields = YNode::seq();
+    fields.add(std::move(field));
+    YNode item = YNode::map();
+    item.set("fields", std::move(fields));
+    YNode list = YNode::seq();
+    list.add(std::move(item));
+    return list;
+  }
+
+  YNode cilium_rule(bool ccnp) {
+    YNode rule = YNode::map();
+    rule.set("endpointSelector", subject_selector(ccnp));
+    struct Dir { const char* field; bool ingress; double p; };
+    static const Dir dirs[] = {{"ingress", true, 0.5}, {"egress", false, 0.45}, {"ingressDeny", true, 0.2}, {"egressDeny", false, 0.2}};
+    bool ingress_rules = false, egress_rules = false;
+    for (const auto& d : dirs) {
+      if (!rng_.chance(d.p)) continue;
+      YNode list = YNode::seq();
+      if (!rng_.chance(0.05)) {  // else the explicit `[]`, which counts as nothing (R5.2)
+        int n = rng_.range(1, 2);
+        for (int i = 0; i < n; ++i) list.add(peer_rule(d.ingress));
+        (d.ingress ? ingress_rules : egress_rules) = true;
+      }
+      rule.set(d.field, std::move(list));
+    }
+    if (rng_.chance(0.2)) {
+      YNode edd = YNode::map();
+      if (rng_.chance(0.6)) edd.set("ingress", P(rng_.chance(0.7) ? "false" : "true"));
+      if (rng_.chance(0.6)) edd.set("egress", P(rng_.chance(0.7) ? "false" : "true"));
+      rule.set("enableDefaultDeny", std::move(edd));
+    }
+    return rule;
+  }
+
+  void add_cilium_policy(int index, bool ccnp) {
+    YNode doc = YNode::map();
+    doc.set("apiVersion", S("cilium.io/v2"));
+    doc.set("kind", S(ccnp ? "CiliumClusterwideNetworkPolicy" : "CiliumNetworkPolicy"));
+    YNode& md = doc.set("metadata", YNode::map());
+    md.set("name", S("pol" + std::to_string(index)));
+    if (!ccnp) md.set("namespace", S(some_ns()));
+    if (rng_.chance(0.25)) {
+      YNode specs = YNode::seq();
+      int n = rng_.range(1, 2);
+      for (int i = 0; i < n; ++i) specs.add(cilium_rule(ccnp));
+      if (rng_.chance(0.3)) doc.set("spec", cilium_rule(ccnp));
+      doc.set("specs", std::move(specs));
+    } else {
+      doc.set("spec", cilium_rule(ccnp));
+    }
+    out_.documents.push_back(std::move(doc));
+  }
+
+  // ---- Kubernetes NetworkPolicy ----
+
+  YNode knp_pod_selector() {
+    YNode sel = YNode::map();
+    switch (rng_.range(0, 3)) {
+      case 0: break;
+      case 1: case 2: {
+        YNode& ml = sel.set("matchLabels", YNode::map());
+        ml.set("app", S(rng_.pick(kApps)));
+        break;
+      }
+      default: {
+        YNode& ex = sel.set("matchExpressions", YNode::seq());
+        ex.add(rng_.chance(0.5) ? expression("tier", "In", {rng_.pick(kTiers)}) : expression("app", "NotIn", {"db"}));
+      }
+    }
+    return sel;
+  }
+
+  YNode knp_namespace_selector() {
+    YNode sel = YNode::map();
+    switch (rng_.range(0, 3)) {
+      case 0: break;  // {}: every namespace
+      case 1: sel.set("matchLabels", YNode::map()).set("team", S(rng_.chance(0.5) ? "red" : "blue")); break;
+      case 2: sel.set("matchLabels", YNode::map()).set("kubernetes.io/metadata.name", S(some_ns())); break;
+      default: sel.set("matchExpressions", YNode::seq()).add(expression("env", "Exists"));
+    }
+    return sel;
+  }
+
+  YNode knp_peer() {
+    YNode peer = YNode::map();
+    switch (rng_.range(0, 4)) {
+      case 0: peer.set("podSelector", knp_pod_selector()); break;
+      case 1: peer.set("namespaceSelector", knp_namespace_selector()); break;
+      case 2:
+        peer.set("podSelector", knp_pod_selector());
+        peer.set("namespaceSelector", knp_namespace_selector());
+        break;
+      default: {
+        YNode& ib = peer.set("ipBlock", YNode::map());
+        if (rng_.chance(0.5)) {
+          ib.set("cidr", S("10.0.0.0/8"));
+          if (rng_.chance(0.6)) ib.set("except", str_seq({"10.1.0.0/16"}));
+        } else {
+          ib.set("cidr", S("0.0.0.0/0"));
+          if (rng_.chance(0.5)) ib.set("except", str_seq({"203.0.113.0/24"}));
+        }
+      }
+    }
+    return peer;
+  }
+
+  YNode knp_ports() {
+    YNode ports = YNode::seq();
+    int n = rng_.range(1, 2);
+    for (int i = 0; i < n; ++i) {
+      YNode p = YNode::map();
+      switch (rng_.range(0, 6)) {
+        case 0: p.set("port", P("80")); break;
+        case 1: p.set("port", P("53")); p.set("protocol", S("UDP")); break;
+        case 2: p.set("port", S("http")); break;
+        case 3: p.set("port", P("8000")); p.set("endPort", P("8100")); break;
+        case 4: p.set("protocol", S("UDP")); break;  // all UDP ports
+        case 5: p.set("port", S("dns")); p.set("protocol", S("UDP")); break;
+        default: p.set("port", P("8080")); p.set("protocol", S("TCP")); break;
+      }
+      ports.add(std::move(p));
+    }
+    return ports;
+  }
+
+  YNode knp_rule(bool ingress) {
+    YNode rule = YNode::map();
+    const char* peers_field = ingress ? "from" : "to";
+    double r = rng_.range(0, 99) / 100.0;
+    if (r < 0.2) {
+      // absent: every peer (R16.3)
+    } else if (r < 0.3) {
+      rule.set(peers_field, YNode::seq());  // empty: every peer too
+    } else {
+      YNode peers = YNode::seq();
+      int n = rng_.range(1, 2);
+      for (int i = 0; i < n; ++i) peers.add(knp_peer());
+      rule.set(peers_field, std::move(peers));
+    }
+    if (rng_.chance(0.6)) rule.set("ports", knp_ports());
+    return rule;
+  }
+
+  void add_knp(int index) {
+    YNode doc = YNode::map();
+    doc.set("apiVersion", S("networking.k8s.io/v1"));
+    doc.set("kind", S("NetworkPolicy"));
+    YNode& md = doc.set("metadata", YNode::map());
+    md.set("name", S("pol" + std::to_string(index)));
+    md.set("namespace", S(some_ns()));
+    YNode& spec = doc.set("spec", YNode::map());
+    spec.set("podSelector", knp_pod_selector());
+    if (rng_.chance(0.5)) {
+      YNode types = YNode::seq();
+      for (const char* t : {"Ingress", "Egress"})
+        if (rng_.chance(0.6)) types.add(S(t));
+      if (types.items.empty()) types.add(S("Ingress"));
+      spec.set("policyTypes", std::move(types));
+    }
+    for (bool ingress : {true, false}) {
+      if (!rng_.chance(ingress ? 0.6 : 0.5)) continue;
+      YNode list = YNode::seq();
+      int n = rng_.range(0, 2);
+      for (int i = 0; i < n; ++i) list.add(knp_rule(ingress));
+      spec.set(ingress ? "ingress" : "egress", std::move(list));
+    }
+    out_.documents.push_back(std::move(doc));
+  }
+};
+
+void shuffle_tree(YNode& n, std::mt19937_64& gen) {
+  for (auto& item : n.items) shuffle_tree(item, gen);
+  for (auto& [k, v] : n.entries) shuffle_tree(v, gen);
+  std::shuffle(n.items.begin(), n.items.end(), gen);
+  std::shuffle(n.entries.begin(), n.entries.end(), gen);
+}
+
+}  // namespace
+
+std::string to_yaml(const YNode& node) {
+  if (is_inline(node)) return inline_text(node) + "\n";
+  std::string out;
+  emit(node, 0, false, out);
+  return out;
+}
+
+std::string GeneratedCluster::yaml() const {
+  std::string out;
+  for (const auto& doc : documents) out += "---\n" + to_yaml(doc);
+  return out;
+}
+
+GeneratedCluster GeneratedCluster::reordered(uint64_t shuffle_seed) const {
+  GeneratedCluster copy = *this;
+  std::mt19937_64 gen(shuffle_seed);
+  for (auto& doc : copy.documents) shuffle_tree(doc, gen);
+  std::shuffle(copy.documents.begin(), copy.documents.end(), gen);
+  return copy;
+}
+
+GeneratedCluster generate_cluster(uint64_t seed) { return Generator(seed).run(); }
+
+}  // namespace netreach::differential

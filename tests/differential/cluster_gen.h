@@ -1,0 +1,55 @@
+// Seeded generator of small random clusters and policies, as YAML text, for
+// differential testing (brute_force.h vs netreach::query).
+//
+// A cluster has 2-4 namespaces, 3-8 Pods and 1-6 policies (CNP, CCNP, KNP)
+// drawn from small vocabularies so that selectors hit. Every generated
+// manifest is meant to be valid under netreach's strict validation.
+//
+// The generator builds a YAML tree first; `reordered()` shuffles documents,
+// every list and every mapping's key order (all are order-insensitive in the
+// manifests generated), which the reorder test uses to check that verdicts do
+// not depend on order.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace netreach::differential {
+
+// A minimal YAML tree: scalar, sequence or mapping (ordered).
+struct YNode {
+  enum class Kind : uint8_t { Scalar, Seq, Map };
+  Kind kind = Kind::Scalar;
+  std::string scalar;
+  bool quoted = true;  // scalars are double-quoted unless plain (numbers, booleans)
+  std::vector<YNode> items;                          // Seq
+  std::vector<std::pair<std::string, YNode>> entries;  // Map
+
+  static YNode str(std::string s) { return YNode{Kind::Scalar, std::move(s), true, {}, {}}; }
+  static YNode plain(std::string s) { return YNode{Kind::Scalar, std::move(s), false, {}, {}}; }
+  static YNode seq() { return YNode{Kind::Seq, {}, false, {}, {}}; }
+  static YNode map() { return YNode{Kind::Map, {}, false, {}, {}}; }
+  YNode& add(YNode item) { items.push_back(std::move(item)); return items.back(); }
+  YNode& set(std::string key, YNode value) { entries.emplace_back(std::move(key), std::move(value)); return entries.back().second; }
+};
+
+struct GeneratedCluster {
+  uint64_t seed = 0;
+  std::vector<YNode> documents;
+  // Query vocabulary.
+  std::vector<std::string> pods;          // "ns/name", every Pod
+  std::vector<std::string> external_ips;  // addresses outside the cluster
+
+  std::string yaml() const;
+  // The same cluster with documents, lists and mapping keys shuffled by `shuffle_seed`.
+  GeneratedCluster reordered(uint64_t shuffle_seed) const;
+};
+
+GeneratedCluster generate_cluster(uint64_t seed);
+
+std::string to_yaml(const YNode& node);
+
+}  // namespace netreach::differential

@@ -1,0 +1,253 @@
+// Differential tests: netreach::query against the brute-force evaluator on
+// seeded random clusters, and order-independence of netreach's verdicts.
+//
+// On a mismatch the test prints the seed, the flow, both verdicts, netreach's
+// explanation and the YAML, keeps going, and fails at the end; to replay one
+// seed, set NETREACH_DIFF_SEED=<n> in the environment.
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+
+#include "brute_force.h"
+#include "cluster_gen.h"
+#include "../unit/test_support.h"
+
+using namespace netreach;
+using namespace netreach::differential;
+
+namespace {
+
+struct ProbePort {
+  uint16_t port;
+  Protocol protocol;
+};
+// 80: plain and the "web" name; 53/UDP: "dns"; 8080/TCP: "http" (conflicts with
+// 8081 in some clusters) and inside 8000-8100 and 8079-8081; 9090: "metrics";
+// 5432: "db"; 8080/UDP: "http" over UDP; 5353/UDP: second "dns" number.
+const std::vector<ProbePort> kPodPorts = {
+    {80, Protocol::TCP},   {53, Protocol::UDP},   {8080, Protocol::TCP}, {8081, Protocol::TCP},
+    {8050, Protocol::TCP}, {9090, Protocol::TCP}, {5432, Protocol::TCP}, {8080, Protocol::UDP},
+    {5353, Protocol::UDP}, {53, Protocol::TCP},
+};
+const std::vector<ProbePort> kExternalPorts = {
+    {80, Protocol::TCP}, {53, Protocol::UDP}, {8080, Protocol::TCP}, {8050, Protocol::TCP}};
+
+struct Endpoint {
+  std::string written;  // as given to query()
+  BfPeer peer;
+};
+
+std::vector<Endpoint> pod_endpoints(const GeneratedCluster& gen, const Model& model) {
+  std::vector<Endpoint> out;
+  for (const auto& written : gen.pods) {
+    auto slash = written.find('/');
+    std::string ns = written.substr(0, slash), name = written.substr(slash + 1);
+    const Pod* found = nullptr;
+    for (const auto& pod : model.cluster.pods)
+      if (pod.namespace_ == ns && pod.name == name) found = &pod;
+    if (found) out.push_back({written, BfPeer::of(*found)});
+  }
+  return out;
+}
+
+std::vector<Endpoint> other_endpoints(const GeneratedCluster& gen) {
+  std::vector<Endpoint> out;
+  for (const auto& ip : gen.external_ips) out.push_back({ip, BfPeer::world(*IpAddress::parse(ip))});
+  out.push_back({"host", BfPeer::host()});
+  out.push_back({"remote-node", BfPeer::remote_node()});
+  return out;
+}
+
+struct Flow {
+  const Endpoint* from;
+  const Endpoint* to;
+  ProbePort port;
+};
+
+std::vector<Flow> flows_of(const std::vector<Endpoint>& pods, const std::vector<Endpoint>& others) {
+  std::vector<Flow> flows;
+  for (const auto& a : pods)
+    for (const auto& b : pods)
+      if (&a != &b)
+        for (const auto& p : kPodPorts) flows.push_back({&a, &b, p});
+  for (const auto& a : pods)
+    for (const auto& o : others)
+      for (const auto& p : kExternalPorts) {
+        flows.push_back({&a, &o, p});
+        flows.push_back({&o, &a, p});
+      }
+  return flows;
+}
+
+std::string flow_text(const Flow& f) {
+  return f.from->written + " -> " + f.to->written + " " + std::to_string(f.port.port) + "/" +
+         std::string(to_string(f.port.protocol));
+}
+
+Result<QueryResult> run_query(const Model& model, const Flow& f) {
+  return query(model, FlowQuery{f.from->written, f.to->written, std::to_string(f.port.port), f.port.protocol});
+}
+
+std::string diagnostics_text(const Diagnostics& diagnostics) {
+  std::string all;
+  for (const auto& d : diagnostics) all += format_diagnostic(d, false) + "\n";
+  return all;
+}
+
+std::vector<uint64_t> seeds(uint64_t first, uint64_t last) {
+  if (const char* one = std::getenv("NETREACH_DIFF_SEED")) return {std::strtoull(one, nullptr, 10)};
+  std::vector<uint64_t> out;
+  for (uint64_t s = first; s <= last; ++s) out.push_back(s);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Differential: netreach agrees with the brute-force evaluator on random clusters", "[differential]") {
+  auto start = std::chrono::steady_clock::now();
+  size_t clusters = 0, flows_checked = 0, unknown = 0, allowed = 0;
+  std::vector<std::string> failures;
+  std::map<uint64_t, size_t> mismatches_by_seed;
+  for (uint64_t seed : seeds(1, 500)) {
+    GeneratedCluster gen = generate_cluster(seed);
+    std::string yaml = gen.yaml();
+    testing::Built built = testing::build_from_yaml(yaml);
+    if (!built.model) {
+      failures.push_back("seed " + std::to_string(seed) + ": generated cluster rejected\n" +
+                         diagnostics_text(built.diagnostics) + yaml);
+      continue;
+    }
+    const Model& model = *built.model;
+    ++clusters;
+    auto pods = pod_endpoints(gen, model);
+    if (pods.size() != gen.pods.size())
+      failures.push_back("seed " + std::to_string(seed) + ": not every generated pod is in the model\n" + yaml);
+    auto others = other_endpoints(gen);
+    size_t printed_for_seed = 0;
+    for (const Flow& f : flows_of(pods, others)) {
+      Verdict expected = brute_force_verdict(model.cluster, f.from->peer, f.to->peer, f.port.port, f.port.protocol);
+      if (expected == Verdict::Unknown) {
+        ++unknown;
+        continue;
+      }
+      ++flows_checked;
+      if (expected == Verdict::Allow) ++allowed;
+      auto result = run_query(model, f);
+      if (!result) {
+        failures.push_back("seed " + std::to_string(seed) + ": query rejected: " + flow_text(f) + "\n" +
+                           diagnostics_text(result.errors()));
+        continue;
+      }
+      if (result->verdict == expected) continue;
+      ++mismatches_by_seed[seed];
+      if (printed_for_seed++ >= 3) continue;  // the first few per seed are enough to diagnose
+      std::ostringstream msg;
+      msg << "seed " << seed << ": " << flow_text(f) << ": brute force " << to_string(expected) << ", netreach "
+          << to_string(result->verdict) << "\n";
+      if (f.from->peer.kind == BfPeer::Kind::Pod)
+        for (const auto& l : brute_force_identity(model.cluster, f.from->peer)) msg << "  from label " << l << "\n";
+      if (f.to->peer.kind == BfPeer::Kind::Pod)
+        for (const auto& l : brute_force_identity(model.cluster, f.to->peer)) msg << "  to label " << l << "\n";
+      msg << "--- netreach explanation:\n" << render_text(*result);
+      if (printed_for_seed == 1) msg << "--- YAML (seed " << seed << "):\n" << yaml;
+      failures.push_back(msg.str());
+    }
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  size_t mismatched = 0;
+  for (const auto& [s, n] : mismatches_by_seed) mismatched += n;
+  std::string seeds_text;
+  for (const auto& [s, n] : mismatches_by_seed) seeds_text += " " + std::to_string(s) + "(" + std::to_string(n) + ")";
+  WARN("differential: " << clusters << " clusters, " << flows_checked << " flows compared (" << allowed << " allowed), " << unknown
+                        << " skipped (unknown to the brute force), " << mismatched << " mismatches in "
+                        << mismatches_by_seed.size() << " seeds, " << seconds << " s"
+                        << (seeds_text.empty() ? "" : "\n  seeds (mismatching flows):" + seeds_text));
+  for (const auto& f : failures) UNSCOPED_INFO(f);
+  CHECK(clusters > 0);
+  REQUIRE(failures.empty());
+}
+
+TEST_CASE("Differential: verdicts do not depend on the order of documents, rules and selector entries",
+          "[differential][reorder]") {
+  std::vector<std::string> failures;
+  size_t compared = 0;
+  for (uint64_t seed : seeds(1, 150)) {
+    GeneratedCluster gen = generate_cluster(seed);
+    testing::Built base = testing::build_from_yaml(gen.yaml());
+    if (!base.model) continue;  // reported by the differential test
+    auto pods = pod_endpoints(gen, *base.model);
+    auto others = other_endpoints(gen);
+    auto flows = flows_of(pods, others);
+    std::vector<Verdict> baseline;
+    for (const Flow& f : flows) {
+      auto r = run_query(*base.model, f);
+      baseline.push_back(r ? r->verdict : Verdict::Unknown);
+    }
+    for (uint64_t shuffle = 1; shuffle <= 2; ++shuffle) {
+      GeneratedCluster shuffled = gen.reordered(seed * 1000 + shuffle);
+      std::string yaml = shuffled.yaml();
+      testing::Built built = testing::build_from_yaml(yaml);
+      if (!built.model) {
+        failures.push_back("seed " + std::to_string(seed) + " shuffle " + std::to_string(shuffle) +
+                           ": reordered cluster rejected\n" + diagnostics_text(built.diagnostics) + yaml);
+        continue;
+      }
+      auto pods2 = pod_endpoints(gen, *built.model);
+      auto flows2 = flows_of(pods2, others);
+      REQUIRE(flows2.size() == flows.size());
+      size_t printed = 0;
+      for (size_t i = 0; i < flows2.size(); ++i) {
+        auto r = run_query(*built.model, flows2[i]);
+        Verdict v = r ? r->verdict : Verdict::Unknown;
+        ++compared;
+        if (v == baseline[i]) continue;
+        if (printed++ >= 2) continue;
+        std::ostringstream msg;
+        msg << "seed " << seed << " shuffle " << shuffle << ": " << flow_text(flows2[i]) << ": in order "
+            << to_string(baseline[i]) << ", reordered " << to_string(v) << "\n";
+        if (r) msg << render_text(*r);
+        if (printed == 1) msg << "--- original YAML:\n" << gen.yaml() << "--- reordered YAML:\n" << yaml;
+        failures.push_back(msg.str());
+      }
+    }
+  }
+  WARN("reorder: " << compared << " verdicts compared against the original order");
+  for (const auto& f : failures) UNSCOPED_INFO(f);
+  REQUIRE(failures.empty());
+}
+
+TEST_CASE("Differential: the brute force forms identities as R2 says", "[differential]") {
+  // A self-check of the reference evaluator's label formation on a fixed pod.
+  auto model = testing::model_from_yaml(R"(
+apiVersion: v1
+kind: Namespace
+metadata: {name: a, labels: {team: red}}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  namespace: a
+  labels:
+    app: web
+    pod-template-hash: abc
+    io.cilium.k8s.policy.serviceaccount: spoof
+    io.kubernetes.pod.namespace: b
+    app.kubernetes.io/name: web
+spec: {serviceAccountName: sa1, containers: [{name: c, image: x}]}
+)");
+  const Pod& pod = model->cluster.pods.at(0);
+  std::vector<std::string> expected = {
+      "k8s:app.kubernetes.io/name=web",
+      "k8s:app=web",
+      "k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=a",
+      "k8s:io.cilium.k8s.namespace.labels.team=red",
+      "k8s:io.cilium.k8s.policy.cluster=default",
+      "k8s:io.cilium.k8s.policy.serviceaccount=sa1",
+      "k8s:io.kubernetes.pod.namespace=a",
+  };
+  CHECK(brute_force_identity(model->cluster, BfPeer::of(pod)) == expected);
+}
