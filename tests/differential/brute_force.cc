@@ -132,6 +132,7 @@ bool prefix_contains(const IpPrefix& p, const IpAddress& ip) {
 struct Eval {
   const Cluster& cluster;
   bool unknown = false;
+  std::vector<const Selector*> allow_requires, deny_requires;  // of the side being evaluated
 
   // Named port resolution (R11.4). `subject` is the endpoint whose policy is
   // evaluated; on ingress it is the destination.
@@ -188,10 +189,17 @@ struct Eval {
     if (pr.explicit_empty_peers) return false;  // `fromEndpoints: []` selects nothing (R6.6)
     switch (pr.peer_kind) {
       case PeerKind::Wildcard: return true;
-      case PeerKind::Endpoints:
+      case PeerKind::Endpoints: {
+        // R15.1: every requirement collected for this direction is ANDed into
+        // every endpoint selector (allow requirements into allow rules, deny
+        // requirements into deny rules); entities and CIDR peers are unaffected.
+        const auto& reqs = pr.deny ? deny_requires : allow_requires;
+        for (const Selector* req : reqs)
+          if (!selector_matches(*req, peer_labels)) return false;
         for (const auto& ep : pr.endpoints)
           if (selector_matches(ep.selector, peer_labels)) return true;
         return false;
+      }
       case PeerKind::Cidr:
         if (peer.kind != BfPeer::Kind::World) return false;  // R8.1: never pods or nodes
         for (const auto& c : pr.cidrs) {
@@ -212,7 +220,7 @@ struct Eval {
   // Does this ingress/egress (deny) element cover (peer, port, proto)? (R6.6, R11)
   bool covers(const PeerRule& pr, const BfPeer& peer, const Labels& peer_labels, uint16_t port, Protocol proto,
               const Pod& subject) {
-    if (!pr.unevaluated.empty() || !pr.requires_.empty()) unknown = true;
+    if (!pr.unevaluated.empty()) unknown = true;
     bool l3_only = !pr.has_to_ports && !pr.has_icmps;
     if (pr.peer_kind == PeerKind::Wildcard && !pr.explicit_empty_peers && l3_only) return false;  // `- {}`
     if (!peer_matches(pr, peer, peer_labels)) return false;
@@ -242,6 +250,15 @@ struct Eval {
       }
     }
     if (selecting.empty()) return Verdict::Allow;  // not enforcing (R5.2)
+    // R15.1: fromRequires / toRequires of every rule selecting the subject.
+    allow_requires.clear();
+    deny_requires.clear();
+    for (const Rule* r : selecting) {
+      for (const auto& pr : dir == Direction::Ingress ? r->ingress : r->egress)
+        for (const auto& req : pr.requires_) allow_requires.push_back(&req.selector);
+      for (const auto& pr : dir == Direction::Ingress ? r->ingress_deny : r->egress_deny)
+        for (const auto& req : pr.requires_) deny_requires.push_back(&req.selector);
+    }
     bool default_deny = false;
     for (const Rule* r : selecting)
       default_deny = default_deny || (dir == Direction::Ingress ? r->default_deny.ingress : r->default_deny.egress);

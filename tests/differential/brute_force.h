@@ -17,7 +17,8 @@
 // "default", allow-localhost=always, policy-cidr-match-mode unset,
 // policy-default-local-cluster off, single-stack IPv4, no host firewall.
 // Constructs it does not evaluate (toServices, toFQDNs, toNodes, groups, L7,
-// requires) make it return Verdict::Unknown; the generator does not emit them.
+// kube-apiserver entity on nodes) make it return Verdict::Unknown; the
+// generator does not emit them.
 #pragma once
 
 #include <cstdint>

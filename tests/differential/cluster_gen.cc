@@ -123,7 +123,7 @@ struct ContainerPortSpec {
 const std::vector<ContainerPortSpec> kContainerPorts = {
     {"http", 8080, "TCP"}, {"http", 8081, "TCP"},  {"dns", 53, "UDP"},   {"metrics", 9090, "TCP"},
     {"", 80, "TCP"},       {"web", 80, "TCP"},     {"", 5432, "TCP"},   {"dns", 5353, "UDP"},
-    {"db", 5432, "TCP"},   {"http", 8080, "UDP"},
+    {"db", 5432, "TCP"},   {"http", 8080, "UDP"},  {"", 7000, "SCTP"},   {"http", 8082, "SCTP"},
 };
 
 class Generator {
@@ -255,9 +255,15 @@ class Generator {
         default: exprs.add(expression("app", "DoesNotExist")); break;
       }
     }
+    if (rng_.chance(0.08)) {  // label-filter keys on the subject too (R2.3)
+      if (rng_.chance(0.5)) ml.set("pod-template-hash", S("abc"));
+      else exprs.add(expression("statefulset.kubernetes.io/pod-name", "DoesNotExist"));
+    }
     if (ccnp && rng_.chance(0.15)) ml.set("k8s:io.kubernetes.pod.namespace", S(some_ns()));
     if (!ccnp && rng_.chance(0.05)) ml.set("io.kubernetes.pod.namespace", S(some_ns()));       // ANDed (R4.2)
     if (!ccnp && rng_.chance(0.05)) ml.set("k8s:io.kubernetes.pod.namespace", S(some_ns()));   // overwritten (R4.2)
+    if (!ccnp && rng_.chance(0.05))  // a matchExpressions term on the namespace is kept and ANDed (R4.2)
+      exprs.add(expression("k8s:io.kubernetes.pod.namespace", "In", rng_.subset(namespaces_, 1, 2)));
     if (!ml.entries.empty()) sel.set("matchLabels", std::move(ml));
     if (!exprs.items.empty()) sel.set("matchExpressions", std::move(exprs));
     return sel;
@@ -280,8 +286,12 @@ class Generator {
         break;
       case 5: ml.set("io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name", S(some_ns())); break;
       case 6: ml.set("io.cilium.k8s.policy.serviceaccount", S(rng_.chance(0.5) ? "sa1" : "default")); break;
-      case 7: ml.set(rng_.chance(0.5) ? "app.kubernetes.io/name" : "pod-template-hash",
-                     S(rng_.chance(0.5) ? "web" : "abc"));
+      case 7:  // kept by the label filter, or filtered out so that they match nothing (R2.3)
+        switch (rng_.range(0, 2)) {
+          case 0: ml.set("app.kubernetes.io/name", S(rng_.pick(kApps))); break;
+          case 1: ml.set("pod-template-hash", S("abc")); break;
+          default: exprs.add(expression("statefulset.kubernetes.io/pod-name", "Exists")); break;
+        }
         break;
       case 8: exprs.add(expression("io.kubernetes.pod.namespace", "NotIn", {some_ns()})); break;  // R6.2a
       case 9: exprs.add(expression("app", "In", rng_.subset(kApps, 1, 2))); break;
@@ -290,7 +300,14 @@ class Generator {
         if (rng_.chance(0.5)) exprs.add(expression("k8s:io.kubernetes.pod.namespace", "Exists"));
         break;
       case 11: ml.set("reserved:host", S("")); break;
-      case 12: ml.set("k8s:app", S(rng_.pick(kApps))); break;
+      case 12:
+        switch (rng_.range(0, 3)) {
+          case 0: ml.set("k8s:app", S(rng_.pick(kApps))); break;
+          case 1: ml.set("any:app", S(rng_.pick(kApps))); break;
+          case 2: ml.set("io.cilium.k8s.policy.cluster", S("default")); break;
+          default: exprs.add(expression("k8s:io.kubernetes.pod.namespace", "NotIn", {some_ns()})); break;
+        }
+        break;
       default:
         ml.set("tier", S(rng_.pick(kTiers)));
         ml.set("io.cilium.k8s.namespace.labels.env", S(rng_.chance(0.5) ? "prod" : "dev"));
@@ -308,6 +325,10 @@ class Generator {
         {"http", 0, ""},    {"dns", 0, "UDP"},    {"dns", 0, "ANY"},   {"0", 0, "TCP"},       {"0", 0, "ANY"},
         {"9090", 0, "ANY"}, {"metrics", 0, ""},   {"5432", 0, "TCP"},  {"web", 0, "TCP"},     {"8079", 8081, "ANY"},
         {"db", 0, "TCP"},   {"53", 0, "ANY"},     {"0", 100, "TCP"},
+        {"http", 8090, "TCP"},  // named port with endPort: resolved number up to endPort (R11.4)
+        {"8080", 8000, "TCP"},  // endPort <= port: a single port (R11.3)
+        {"HTTP", 0, "ANY"},     // names are lower-cased (R11.1)
+        {"7000", 0, "SCTP"},  {"http", 0, "ANY"},
     };
     const E& e = rng_.pick(entries);
     YNode pp = YNode::map();
@@ -373,6 +394,18 @@ class Generator {
       // An explicit empty L3 list: selects nothing, even with toPorts (R6.6).
       static const std::vector<std::string> kinds = {"Endpoints", "Entities", "CIDR", "CIDRSet"};
       rule.set(pre + rng_.pick(kinds), YNode::seq());
+    }
+    if (rng_.chance(0.08)) {  // fromRequires / toRequires: ANDed into endpoint peers (R15)
+      YNode reqs = YNode::seq();
+      YNode sel = YNode::map();
+      YNode& ml = sel.set("matchLabels", YNode::map());
+      switch (rng_.range(0, 2)) {
+        case 0: ml.set("app", S(rng_.pick(kApps))); break;
+        case 1: ml.set("k8s:io.kubernetes.pod.namespace", S(some_ns())); break;
+        default: ml.set("io.cilium.k8s.namespace.labels.env", S(rng_.chance(0.5) ? "prod" : "dev")); break;
+      }
+      reqs.add(std::move(sel));
+      rule.set(pre + "Requires", std::move(reqs));
     }
     if (!has_l3) {
       double s = rng_.range(0, 99) / 100.0;

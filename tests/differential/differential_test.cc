@@ -26,11 +26,13 @@ struct ProbePort {
 };
 // 80: plain and the "web" name; 53/UDP: "dns"; 8080/TCP: "http" (conflicts with
 // 8081 in some clusters) and inside 8000-8100 and 8079-8081; 9090: "metrics";
-// 5432: "db"; 8080/UDP: "http" over UDP; 5353/UDP: second "dns" number.
+// 5432: "db"; 8080/UDP: "http" over UDP; 5353/UDP: second "dns" number;
+// 8085: inside http..8090; SCTP 7000 and 8082 ("http" over SCTP).
 const std::vector<ProbePort> kPodPorts = {
     {80, Protocol::TCP},   {53, Protocol::UDP},   {8080, Protocol::TCP}, {8081, Protocol::TCP},
     {8050, Protocol::TCP}, {9090, Protocol::TCP}, {5432, Protocol::TCP}, {8080, Protocol::UDP},
-    {5353, Protocol::UDP}, {53, Protocol::TCP},
+    {5353, Protocol::UDP}, {53, Protocol::TCP},   {8085, Protocol::TCP}, {7000, Protocol::SCTP},
+    {8082, Protocol::SCTP},
 };
 const std::vector<ProbePort> kExternalPorts = {
     {80, Protocol::TCP}, {53, Protocol::UDP}, {8080, Protocol::TCP}, {8050, Protocol::TCP}};
