@@ -132,6 +132,7 @@ bool prefix_contains(const IpPrefix& p, const IpAddress& ip) {
 struct Eval {
   const Cluster& cluster;
   bool unknown = false;
+  bool allow_localhost = true;
   std::vector<const Selector*> allow_requires, deny_requires;  // of the side being evaluated
 
   // Named port resolution (R11.4). `subject` is the endpoint whose policy is
@@ -267,7 +268,7 @@ struct Eval {
       for (const auto& pr : dir == Direction::Ingress ? r->ingress_deny : r->egress_deny)
         if (covers(pr, peer, peer_labels, port, proto, subject)) return Verdict::Deny;
     // Local host auto-allow on ingress (R5.4), after denies.
-    if (dir == Direction::Ingress && peer.kind == BfPeer::Kind::Host) return Verdict::Allow;
+    if (allow_localhost && dir == Direction::Ingress && peer.kind == BfPeer::Kind::Host) return Verdict::Allow;
     // No rule enables default deny: allow-all except denies (R5.3).
     if (!default_deny) return Verdict::Allow;
     for (const Rule* r : selecting)
@@ -280,8 +281,9 @@ struct Eval {
 }  // namespace
 
 Verdict brute_force_verdict(const Cluster& cluster, const BfPeer& from, const BfPeer& to, uint16_t port,
-                            Protocol protocol) {
+                            Protocol protocol, bool allow_localhost) {
   Eval eval{cluster};
+  eval.allow_localhost = allow_localhost;
   bool allowed = true;
   // R1.1: each Cilium endpoint side enforces on its own; both must allow.
   if (from.kind == BfPeer::Kind::Pod && !from.pod->host_network)

@@ -44,8 +44,9 @@ struct BfPeer {
   static BfPeer remote_node() { return BfPeer{Kind::RemoteNode, nullptr, {}}; }
 };
 
+// allow_localhost: the agent's allow-localhost=always (R5.4); false = "policy".
 Verdict brute_force_verdict(const Cluster& cluster, const BfPeer& from, const BfPeer& to, uint16_t port,
-                            Protocol protocol);
+                            Protocol protocol, bool allow_localhost = true);
 
 inline Verdict brute_force_verdict(const Cluster& cluster, const Pod& from, const Pod& to, uint16_t port,
                                    Protocol protocol) {

@@ -108,15 +108,21 @@ std::vector<uint64_t> seeds(uint64_t first, uint64_t last) {
 
 }  // namespace
 
-TEST_CASE("Differential: netreach agrees with the brute-force evaluator on random clusters", "[differential]") {
-  auto start = std::chrono::steady_clock::now();
+namespace {
+
+struct DiffRun {
   size_t clusters = 0, flows_checked = 0, unknown = 0, allowed = 0;
   std::vector<std::string> failures;
   std::map<uint64_t, size_t> mismatches_by_seed;
-  for (uint64_t seed : seeds(1, 500)) {
+};
+
+DiffRun run_differential(const std::vector<uint64_t>& seed_list, const Options& options) {
+  DiffRun run;
+  auto& [clusters, flows_checked, unknown, allowed, failures, mismatches_by_seed] = run;
+  for (uint64_t seed : seed_list) {
     GeneratedCluster gen = generate_cluster(seed);
     std::string yaml = gen.yaml();
-    testing::Built built = testing::build_from_yaml(yaml);
+    testing::Built built = testing::build_from_yaml(yaml, options);
     if (!built.model) {
       failures.push_back("seed " + std::to_string(seed) + ": generated cluster rejected\n" +
                          diagnostics_text(built.diagnostics) + yaml);
@@ -130,7 +136,8 @@ TEST_CASE("Differential: netreach agrees with the brute-force evaluator on rando
     auto others = other_endpoints(gen);
     size_t printed_for_seed = 0;
     for (const Flow& f : flows_of(pods, others)) {
-      Verdict expected = brute_force_verdict(model.cluster, f.from->peer, f.to->peer, f.port.port, f.port.protocol);
+      Verdict expected = brute_force_verdict(model.cluster, f.from->peer, f.to->peer, f.port.port, f.port.protocol,
+                                             options.allow_localhost);
       if (expected == Verdict::Unknown) {
         ++unknown;
         continue;
@@ -158,18 +165,46 @@ TEST_CASE("Differential: netreach agrees with the brute-force evaluator on rando
       failures.push_back(msg.str());
     }
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return run;
+}
+
+std::string summary(const DiffRun& run, double seconds) {
   size_t mismatched = 0;
-  for (const auto& [s, n] : mismatches_by_seed) mismatched += n;
   std::string seeds_text;
-  for (const auto& [s, n] : mismatches_by_seed) seeds_text += " " + std::to_string(s) + "(" + std::to_string(n) + ")";
-  WARN("differential: " << clusters << " clusters, " << flows_checked << " flows compared (" << allowed << " allowed), " << unknown
-                        << " skipped (unknown to the brute force), " << mismatched << " mismatches in "
-                        << mismatches_by_seed.size() << " seeds, " << seconds << " s"
-                        << (seeds_text.empty() ? "" : "\n  seeds (mismatching flows):" + seeds_text));
-  for (const auto& f : failures) UNSCOPED_INFO(f);
-  CHECK(clusters > 0);
-  REQUIRE(failures.empty());
+  for (const auto& [s, n] : run.mismatches_by_seed) {
+    mismatched += n;
+    seeds_text += " " + std::to_string(s) + "(" + std::to_string(n) + ")";
+  }
+  std::ostringstream out;
+  out << run.clusters << " clusters, " << run.flows_checked << " flows compared (" << run.allowed << " allowed), "
+      << run.unknown << " skipped (unknown to the brute force), " << mismatched << " mismatches in "
+      << run.mismatches_by_seed.size() << " seeds, " << seconds << " s"
+      << (seeds_text.empty() ? "" : "\n  seeds (mismatching flows):" + seeds_text);
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("Differential: netreach agrees with the brute-force evaluator on random clusters", "[differential]") {
+  auto start = std::chrono::steady_clock::now();
+  DiffRun run = run_differential(seeds(1, 500), Options{});
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  WARN("differential: " << summary(run, seconds));
+  for (const auto& f : run.failures) UNSCOPED_INFO(f);
+  CHECK(run.clusters > 0);
+  REQUIRE(run.failures.empty());
+}
+
+TEST_CASE("Differential: allow-localhost=policy (no auto-allow of the local host)", "[differential]") {
+  auto start = std::chrono::steady_clock::now();
+  Options options;
+  options.allow_localhost = false;
+  DiffRun run = run_differential(seeds(1, 100), options);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  WARN("differential, allow-localhost=policy: " << summary(run, seconds));
+  for (const auto& f : run.failures) UNSCOPED_INFO(f);
+  CHECK(run.clusters > 0);
+  REQUIRE(run.failures.empty());
 }
 
 TEST_CASE("Differential: verdicts do not depend on the order of documents, rules and selector entries",
