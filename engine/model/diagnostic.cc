@@ -43,7 +43,9 @@ std::optional<std::string> source_line(const SourcePos& pos) {
 }  // namespace
 
 std::string format_diagnostic(const Diagnostic& diag, bool with_source_line) {
-  std::string out = fmt::format("{}: {}: ", diag.pos.to_string(), severity_name(diag.severity));
+  // Errors about command-line arguments have no position: no "<unknown>:" prefix.
+  std::string out = diag.pos.known() ? fmt::format("{}: {}: ", diag.pos.to_string(), severity_name(diag.severity))
+                                     : fmt::format("{}: ", severity_name(diag.severity));
   if (!diag.field_path.empty()) out += fmt::format("{}: ", diag.field_path);
   out += diag.message;
   if (with_source_line) {
