@@ -96,7 +96,8 @@ void parse_listener(ParseContext& ctx, const YamlNode& node, const std::string& 
   r.finish();
 }
 
-L7Summary parse_l7_rules(ParseContext& ctx, const YamlNode& node, const std::string& path) {
+L7Summary parse_l7_rules(ParseContext& ctx, const YamlNode& node, const std::string& path,
+                         std::vector<FqdnPeer>& dns_out) {
   L7Summary s;
   if (!expect_mapping(ctx, node, path)) return s;
   MapReader r(ctx, node, path);
@@ -153,7 +154,8 @@ L7Summary parse_l7_rules(ParseContext& ctx, const YamlNode& node, const std::str
     for (size_t i = 0; i < dns->items().size(); ++i) {
       std::string p = index_path(r.child("dns"), i);
       if (!expect_mapping(ctx, dns->items()[i], p)) continue;
-      parse_fqdn_selector(ctx, dns->items()[i], p, nullptr);
+      FqdnPeer pattern;
+      if (parse_fqdn_selector(ctx, dns->items()[i], p, &pattern)) dns_out.push_back(std::move(pattern));
     }
   }
   if (auto proto = r.string("l7proto")) s.l7proto = !proto->empty();
@@ -401,10 +403,11 @@ void parse_to_ports(ParseContext& ctx, const YamlNode& node, const std::string& 
     }
 
     L7Summary l7;
+    std::vector<FqdnPeer> dns_rules;
     bool has_listener = false, has_terminating = false, has_tls = false;
     std::vector<std::string> server_names;
     if (!where.deny) {
-      if (const YamlNode* rules = r.get("rules")) l7 = parse_l7_rules(ctx, *rules, r.child("rules"));
+      if (const YamlNode* rules = r.get("rules")) l7 = parse_l7_rules(ctx, *rules, r.child("rules"), dns_rules);
       if (const YamlNode* t = r.get("terminatingTLS")) {
         parse_tls(ctx, *t, r.child("terminatingTLS"));
         has_terminating = has_tls = true;
@@ -484,7 +487,10 @@ void parse_to_ports(ParseContext& ctx, const YamlNode& node, const std::string& 
     if (l7.any()) add_unevaluated(rule, Unevaluated::L7Rules);
     if (has_listener) add_unevaluated(rule, Unevaluated::Listener);
     if (has_tls) add_unevaluated(rule, Unevaluated::TlsInspection);
-    for (auto& p : ports) rule.ports.push_back(std::move(p.port));
+    for (auto& p : ports) {
+      if (!ingress) p.port.dns = dns_rules;
+      rule.ports.push_back(std::move(p.port));
+    }
   }
 }
 

@@ -1,5 +1,7 @@
 #include "policy/rule.h"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 namespace netreach {
@@ -85,6 +87,34 @@ std::string PortProtocol::to_string() const {
     port_text = fmt::format("{}", port);
   }
   return fmt::format("{}/{}", port_text, netreach::to_string(protocol));
+}
+
+bool FqdnPeer::matches(std::string_view name) const {
+  std::string lowered(name);
+  for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!lowered.empty() && lowered.back() == '.') lowered.pop_back();
+  if (!match_name.empty()) return lowered == match_name;
+  if (match_pattern == "*") return true;  // the lone wildcard matches every name
+  // Glob where '*' matches [-a-z0-9_]*, backtracking over the last star only.
+  std::string_view pat = match_pattern, text = lowered;
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  auto in_label = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; };
+  while (t < text.size()) {
+    if (p < pat.size() && pat[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (p < pat.size() && pat[p] == text[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos && in_label(text[mark])) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pat.size() && pat[p] == '*') ++p;
+  return p == pat.size();
 }
 
 std::string_view to_string(PeerKind kind) {

@@ -53,6 +53,17 @@ struct RuleRef {
   std::string policy_display() const;  // "CNP partner-cp/partner-api", "CCNP deny-all"
 };
 
+// toFQDNs entry, also the items of a toPorts `rules.dns` list (R10).
+struct FqdnPeer {
+  std::string match_name;     // lower-cased, without trailing dot
+  std::string match_pattern;  // lower-cased
+  RuleRef ref;
+
+  // matchName: equal, ignoring case; matchPattern: `*` stands for any run of
+  // [-a-z0-9_] and never crosses a dot (pkg/fqdn/matchpattern :: ToAnchoredRegexp).
+  bool matches(std::string_view name) const;
+};
+
 // One `ports[]` entry of a toPorts rule, after defaulting.
 struct PortProtocol {
   uint16_t port = 0;        // 0 = all ports (when name is empty)
@@ -60,6 +71,10 @@ struct PortProtocol {
   std::string name;         // a named port (lower-cased); port is then 0 until resolved
   Protocol protocol = Protocol::Any;
   RuleRef ref;
+  // The `rules.dns` of its toPorts item (egress only): DNS lookups on this port
+  // go through Cilium's DNS proxy, which lets these names through and learns
+  // their addresses for toFQDNs (R10.1). Empty: no DNS visibility here.
+  std::vector<FqdnPeer> dns;
 
   bool is_named() const { return !name.empty(); }
   // Numeric ports only: does [port, end_port] contain p (port 0 = every port)?
@@ -109,12 +124,6 @@ struct ServicePeer {
   std::string service_name;           // k8sService.serviceName
   std::string service_namespace;      // empty = any namespace (R9.1)
   Selector service_label_selector;    // k8sServiceSelector.selector (Service's own labels)
-  RuleRef ref;
-};
-
-struct FqdnPeer {
-  std::string match_name;     // lower-cased, without trailing dot
-  std::string match_pattern;  // lower-cased
   RuleRef ref;
 };
 

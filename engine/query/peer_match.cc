@@ -165,6 +165,24 @@ std::optional<uint16_t> resolve_named_port(const MatchContext& ctx, const std::s
   return *numbers.begin();
 }
 
+// Does an egress rule of the subject route DNS lookups of `name` through the
+// DNS proxy (port 53 with a rules.dns entry matching it)? pkg/policy/l4.go
+// (DNS redirects), R10.1/R10.3.
+bool dns_proxy_sees(const MatchContext& ctx, const std::string& name) {
+  if (!ctx.selecting) return false;
+  for (RuleHandle h : *ctx.selecting) {
+    for (const auto& pr : ctx.model.rule(h).egress) {
+      for (const auto& pp : pr.ports) {
+        if (pp.dns.empty() || pp.is_named() || !pp.covers_number(53)) continue;
+        if (!pp.covers_protocol(Protocol::UDP) && !pp.covers_protocol(Protocol::TCP)) continue;
+        for (const auto& pattern : pp.dns)
+          if (pattern.matches(name)) return true;
+      }
+    }
+  }
+  return false;
+}
+
 // Port part of the rule.
 void match_ports(const MatchContext& ctx, const PeerRule& rule, RuleMatchResult& out) {
   if (!rule.has_to_ports && !rule.has_icmps) {
@@ -402,6 +420,36 @@ RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
         if (!rule.fqdns.empty()) out.element_ref = rule.fqdns.front().ref;
         out.reasons.push_back(fmt::format("toFQDNs selects only addresses outside the cluster; {} is not one (R10.1)", peer.display));
         return finish(0, 1);
+      }
+      if (!peer.fqdn.empty()) {
+        // R10.3: decidable offline for a name: the selector must match it, and
+        // the DNS proxy must see its lookups, or it never learns the addresses.
+        const FqdnPeer* hit = nullptr;
+        std::vector<std::string> written;
+        for (const auto& f : rule.fqdns) {
+          written.push_back(f.match_name.empty() ? f.match_pattern : f.match_name);
+          if (!hit && f.matches(peer.fqdn)) hit = &f;
+        }
+        if (!hit) {
+          out.peer = Match::No;
+          if (!rule.fqdns.empty()) out.element_ref = rule.fqdns.front().ref;
+          out.reasons.push_back(fmt::format("toFQDNs {} does not match {} (`*` never crosses a dot, R10.2)",
+                                            fmt::join(written, ", "), peer.fqdn));
+          return finish(0, 1);
+        }
+        out.element_ref = hit->ref;
+        if (dns_proxy_sees(ctx, peer.fqdn)) {
+          out.peer = Match::Yes;
+          out.description = fmt::format("toFQDNs {} matches {}, whose lookups go through Cilium's DNS proxy",
+                                        hit->match_name.empty() ? hit->match_pattern : hit->match_name, peer.fqdn);
+          return finish(1, 0);
+        }
+        out.peer = Match::No;
+        out.reasons.push_back(fmt::format(
+            "toFQDNs matches {}, but no egress rule of {} sends DNS lookups through Cilium's proxy with a `rules: dns` "
+            "entry matching it on port 53, so the proxy never learns its addresses and this rule allows nothing (R10.1)",
+            peer.fqdn, ctx.subject.display));
+        return finish(1, 1);
       }
       out.peer = Match::Maybe;
       if (!rule.fqdns.empty()) out.element_ref = rule.fqdns.front().ref;

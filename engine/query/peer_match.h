@@ -22,6 +22,8 @@ struct MatchContext {
   const SidePeer& peer;
   uint16_t port;
   Protocol protocol;
+  // The subject's rules in this direction (for toFQDNs: is DNS visible?).
+  const std::vector<RuleHandle>* selecting = nullptr;
 };
 
 struct RuleMatchResult {

@@ -153,7 +153,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
       for (const auto& req : pr.requires_) deny_requires.push_back(&req);
   }
 
-  MatchContext ctx{model, d, subject, peer, port, protocol};
+  MatchContext ctx{model, d, subject, peer, port, protocol, &selecting};
 
   // Deny wins over every allow (R14.2, pkg/policy/mapstate.go).
   std::optional<Candidate> maybe_deny;

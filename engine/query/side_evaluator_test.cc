@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "policy/rule.h"
 #include "test_support.h"
 
 using namespace netreach;
@@ -463,4 +464,54 @@ spec:
   auto r = explain(*m, "a/agent", "b/db", "5432");
   CHECK(r.verdict == Verdict::Unknown);
   REQUIRE(r.flows.size() == 2);
+}
+
+// R10.1-R10.3, pkg/policy/api/fqdn.go; pkg/fqdn/matchpattern: toFQDNs allows a
+// name only once Cilium's DNS proxy sees it resolved (rules.dns on port 53).
+TEST_CASE("toFQDNs: allowed when the name matches and DNS goes through the proxy", "[evaluate][R10]") {
+  const std::string dns_rule = R"(
+  - toEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: b, app: other}}]
+    toPorts: [{ports: [{port: "53", protocol: ANY}], rules: {dns: [{matchPattern: "*.example.com"}]}}]
+)";
+  const std::string fqdn_rule = R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: out, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: client}}
+  egress:
+  - toFQDNs: [{matchName: api.example.com}, {matchPattern: "*.cdn.example.com"}]
+    toPorts: [{ports: [{port: "443", protocol: TCP}]}]
+)";
+  auto m = with(fqdn_rule + dns_rule);
+  CHECK(verdict(*m, "a/client", "fqdn:api.example.com", "443") == A);
+  CHECK(verdict(*m, "a/client", "fqdn:API.Example.com.", "443") == A);
+  CHECK(verdict(*m, "a/client", "fqdn:api.example.com", "80") == D);
+  CHECK(verdict(*m, "a/client", "fqdn:x.cdn.example.com", "443") == D);  // DNS pattern *.example.com does not cross a dot
+  CHECK(verdict(*m, "a/client", "fqdn:example.org", "443") == D);
+  CHECK(verdict(*m, "a/client", "b/other", "53/UDP") == A);  // the DNS rule itself
+  CHECK(verdict(*m, "a/client", "93.184.216.34", "443") == Verdict::Unknown);  // is that address api.example.com's?
+
+  auto blind = with(fqdn_rule);  // no DNS visibility: the proxy never learns the address
+  auto r = explain(*blind, "a/client", "fqdn:api.example.com", "443");
+  CHECK(r.verdict == D);
+  REQUIRE_FALSE(r.flows.at(0).egress.near_misses.empty());
+  CHECK_THAT(r.flows.at(0).egress.near_misses[0].reasons.at(0), Catch::Contains("never learns its addresses"));
+}
+
+TEST_CASE("FqdnPeer: matchName and matchPattern", "[R10.2]") {
+  FqdnPeer name{"api.example.com", "", {}};
+  CHECK(name.matches("API.example.com."));
+  CHECK_FALSE(name.matches("x.api.example.com"));
+  FqdnPeer star{"", "*.example.com", {}};
+  CHECK(star.matches("a.example.com"));
+  CHECK(star.matches("a-b_c.example.com"));
+  CHECK_FALSE(star.matches("example.com"));
+  CHECK_FALSE(star.matches("a.b.example.com"));
+  FqdnPeer all{"", "*", {}};
+  CHECK(all.matches("anything.at.all"));
+  FqdnPeer mid{"", "api-*.example.com", {}};
+  CHECK(mid.matches("api-v2.example.com"));
+  CHECK(mid.matches("api-.example.com"));
+  CHECK_FALSE(mid.matches("api.example.com"));
 }
