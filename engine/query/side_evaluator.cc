@@ -63,14 +63,14 @@ std::string quote_if_needed(const std::string& v) {
 }
 
 // A rule that would allow the flow, as YAML to paste under `spec:`.
-std::string suggest_rule(const SideSubject& subject, const SidePeer& peer, Direction d, uint16_t port,
-                         Protocol protocol, const std::string& subject_namespace) {
+// The namespace is always written out: a selector without it would be scoped
+// to the policy's namespace (R6.1), which is the mistake we are explaining.
+std::string suggest_rule(const SidePeer& peer, Direction d, uint16_t port, Protocol protocol) {
   std::string field_prefix = d == Direction::Ingress ? "from" : "to";
   std::string out = fmt::format("{}:\n", direction_word(d));
   if (peer.is_pod) {
     out += fmt::format("- {}Endpoints:\n  - matchLabels:\n", field_prefix);
-    if (peer.namespace_ != subject_namespace || true)
-      out += fmt::format("      k8s:io.kubernetes.pod.namespace: {}\n", peer.namespace_);
+    out += fmt::format("      k8s:io.kubernetes.pod.namespace: {}\n", peer.namespace_);
     for (const auto& [k, v] : identifying_labels(peer)) out += fmt::format("      {}: {}\n", k, quote_if_needed(v));
   } else if (peer.local_host) {
     out += fmt::format("- {}Entities:\n  - host\n", field_prefix);
@@ -89,7 +89,6 @@ std::string suggest_rule(const SideSubject& subject, const SidePeer& peer, Direc
     out += fmt::format("- {}Entities:\n  - {}\n", field_prefix, entity);
   }
   out += fmt::format("  toPorts:\n  - ports:\n    - port: \"{}\"\n      protocol: {}\n", port, to_string(protocol));
-  (void)subject;
   return out;
 }
 
@@ -246,7 +245,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
     nm.reasons = c.result.reasons;
     v.near_misses.push_back(std::move(nm));
   }
-  v.suggestion = suggest_rule(subject, peer, d, port, protocol, self.namespace_);
+  v.suggestion = suggest_rule(peer, d, port, protocol);
   return v;
 }
 
