@@ -246,7 +246,9 @@ Result<QueryResult> query(const Model& model, const FlowQuery& flow) {
   for (const auto& f : result.flows) verdicts.insert(f.verdict);
   if (result.flows.empty()) {
     result.verdict = Verdict::Deny;
-    result.notes.push_back(fmt::format("{} has no backend in the input: the connection fails whatever the policy (R18.2)", to->display));
+    result.notes.push_back(to->instances.empty()
+                               ? fmt::format("{} has no backend in the input: the connection fails whatever the policy (R18.2)", to->display)
+                               : fmt::format("no backend of {} serves this port: the connection fails whatever the policy (R18.2)", to->display));
   } else if (verdicts.size() == 1) {
     result.verdict = *verdicts.begin();
   } else {
