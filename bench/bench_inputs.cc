@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -48,7 +49,92 @@ TempInput make_pod_dump() {
   return input;
 }
 
+// Removes the generated files when the process exits normally.
+struct TempScaleInput {
+  ScaleInput input;
+  ~TempScaleInput() {
+    for (const auto& path : input.paths) std::filesystem::remove(path);
+  }
+};
+
+// The loader refuses files over 256 MiB (YamlLimits::max_stream_bytes); keep
+// every part well under it.
+constexpr long long kMaxPartBytes = 200ll << 20;
+
+TempScaleInput make_scale_cluster(bool pod_objects) {
+  TempScaleInput temp;
+  ScaleInput& input = temp.input;
+  if (pod_objects && env_int("NETREACH_BENCH_SCALE_POD_OBJECTS", 0) == 0) return temp;
+  ClusterSpec spec;
+  spec.seed = 7;
+  spec.pods = env_int("NETREACH_BENCH_SCALE_PODS", 150000);
+  spec.namespaces = std::max(4, spec.pods / 15);
+  spec.policies = std::max(50, spec.pods * 2 / 25);
+  spec.include_pod_objects = pod_objects;
+  input.pods = spec.pods;
+  input.namespaces = spec.namespaces;
+  input.policies = spec.policies;
+  input.pod_objects = pod_objects;
+  std::string stem = (std::filesystem::temp_directory_path() /
+                      fmt::format("netreach_bench_scale_{}{}_{}", spec.pods, pod_objects ? "_pods" : "", ::getpid()))
+                         .string();
+  std::string whole = stem + ".yaml";
+  {
+    std::ofstream out(whole, std::ios::binary);
+    generate_cluster(spec, out);
+  }
+  input.bytes = static_cast<long long>(std::filesystem::file_size(whole));
+  if (input.bytes <= kMaxPartBytes) {
+    input.paths.push_back(whole);
+    return temp;
+  }
+  // Split at document boundaries ("---" lines) into parts under the limit,
+  // streaming, so the benchmark process never holds the text in memory.
+  std::ifstream in(whole, std::ios::binary);
+  std::ofstream part;
+  long long part_bytes = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!part.is_open() || (part_bytes > kMaxPartBytes - (8ll << 20) && line == "---")) {
+      part.close();
+      input.paths.push_back(fmt::format("{}_part{}.yaml", stem, input.paths.size()));
+      part.open(input.paths.back(), std::ios::binary);
+      part_bytes = 0;
+    }
+    part << line << '\n';
+    part_bytes += static_cast<long long>(line.size()) + 1;
+  }
+  part.close();
+  std::filesystem::remove(whole);
+  return temp;
+}
+
 }  // namespace
+
+const ScaleInput& scale_cluster() {
+  static TempScaleInput input = make_scale_cluster(false);
+  return input.input;
+}
+
+const ScaleInput& scale_cluster_with_pods() {
+  static TempScaleInput input = make_scale_cluster(true);
+  return input.input;
+}
+
+double peak_rss_mib() {
+  struct rusage usage {};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+double current_rss_mib() {
+  long pages_total = 0, pages_resident = 0;
+  if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages_total, &pages_resident) != 2) pages_resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<double>(pages_resident) * static_cast<double>(::sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
 
 const std::string& pod_dump_path() {
   static TempInput input = make_pod_dump();

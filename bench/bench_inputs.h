@@ -7,9 +7,20 @@
 //   NETREACH_BENCH_PODS    Pod objects in the generated dump (default 5000, about
 //                          16 MB; each Pod is ~3.2 KB with workloads and policies)
 //   NETREACH_BENCH_FILE    use this existing YAML file instead of generating one
+//
+// The scale cluster (scale_cluster()) is the brief's target: the largest
+// cluster Kubernetes supports, 150,000 pods in 10,000 namespaces with 12,000
+// policies, written as workloads (Deployments, StatefulSets) and Services
+// without Pod objects: about 31 MB.
+//   NETREACH_BENCH_SCALE_PODS         pods (default 150000); namespaces are
+//                                     pods/15 and policies pods*2/25
+//   NETREACH_BENCH_SCALE_POD_OBJECTS  1: also build the variant with every Pod
+//                                     object (scale_cluster_with_pods(), ~490 MB
+//                                     at 150,000 pods, slow: off by default)
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace netreach::bench {
 
@@ -17,5 +28,25 @@ namespace netreach::bench {
 const std::string& pod_dump_path();
 // Its size in bytes.
 long long pod_dump_bytes();
+
+struct ScaleInput {
+  // The files to pass to load(): one, or several when a single file would
+  // exceed the loader's per-file size limit (the Pod-object variant).
+  std::vector<std::string> paths;
+  long long bytes = 0;  // all files together
+  int pods = 0, namespaces = 0, policies = 0;
+  bool pod_objects = false;
+};
+
+// Workloads and Services only (one pod template per workload).
+const ScaleInput& scale_cluster();
+// The same cluster with its Pod objects; empty paths unless
+// NETREACH_BENCH_SCALE_POD_OBJECTS=1.
+const ScaleInput& scale_cluster_with_pods();
+
+// Peak resident set size of the process so far (getrusage), in MiB.
+double peak_rss_mib();
+// Current resident set size (/proc/self/statm), in MiB.
+double current_rss_mib();
 
 }  // namespace netreach::bench

@@ -24,15 +24,29 @@ IdentityTable::IdentityTable() {
   reserved_count_ = identities_.size();
 }
 
+namespace {
+
+size_t hash_labels(const LabelSet& labels) {
+  std::hash<std::string_view> h;
+  size_t seed = labels.labels().size();
+  for (const auto& l : labels.labels())
+    seed = (seed * 1000003) ^ (h(l.source) + 31 * h(l.key) + 961 * h(l.value));
+  return seed;
+}
+
+}  // namespace
+
 IdentityId IdentityTable::intern_pod(LabelSet labels, const std::string& namespace_) {
-  auto it = by_labels_.find(labels);
-  if (it != by_labels_.end()) return it->second;
+  size_t hash = hash_labels(labels);
+  auto [first, last] = by_labels_.equal_range(hash);
+  for (auto it = first; it != last; ++it)
+    if (identities_[it->second].labels == labels) return it->second;
   Identity identity;
   identity.id = static_cast<IdentityId>(identities_.size());
   identity.kind = IdentityKind::Pod;
-  identity.labels = labels;
+  identity.labels = std::move(labels);
   identity.namespace_ = namespace_;
-  by_labels_.emplace(std::move(labels), identity.id);
+  by_labels_.emplace(hash, identity.id);
   by_namespace_[namespace_].push_back(identity.id);
   identities_.push_back(std::move(identity));
   return identities_.back().id;

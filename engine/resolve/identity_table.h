@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "model/identity.h"
@@ -50,7 +51,11 @@ class IdentityTable {
 
  private:
   std::vector<Identity> identities_;
-  std::map<LabelSet, IdentityId> by_labels_;
+  // Hash of a label set -> identities with that hash (the label sets are
+  // compared in identities_, so each is stored once). A hash, not a
+  // std::map<LabelSet>: ordering label sets compares strings pairwise at every
+  // level of the tree, and 150,000 pods make it show.
+  std::unordered_multimap<size_t, IdentityId> by_labels_;
   std::map<std::string, std::vector<IdentityId>, std::less<>> by_namespace_;
   std::vector<IdentityId> reserved_ids_;
   size_t reserved_count_ = 0;

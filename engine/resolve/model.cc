@@ -1,6 +1,9 @@
 #include "resolve/model.h"
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -42,6 +45,66 @@ void resolve_services(Model& model, const PeerRule& peer_rule) {
   }
 }
 
+// Pods that agree on everything their identity depends on (namespace, service
+// account, labels; cluster name and namespace labels are per cluster and per
+// namespace) get the same identity: the replicas of a ReplicaSet in a pod
+// dump. Hashing these inputs lets resolve_model build and intern each label
+// set once per distinct pod shape instead of once per pod.
+struct PodIdentityKeyHash {
+  size_t operator()(const Pod* pod) const {
+    std::hash<std::string_view> h;
+    size_t seed = h(pod->namespace_) * 31 + h(pod->service_account);
+    for (const auto& [k, v] : pod->labels) seed = (seed * 1000003) ^ (h(k) * 31 + h(v));
+    return seed;
+  }
+};
+struct PodIdentityKeyEq {
+  bool operator()(const Pod* a, const Pod* b) const {
+    return a->namespace_ == b->namespace_ && a->service_account == b->service_account && a->labels == b->labels;
+  }
+};
+
+// Label key -> label value -> identities carrying that label (any source),
+// in increasing id order. Views point into the IdentityTable, which no longer
+// changes once it is built.
+using LabelPostings =
+    std::unordered_map<std::string_view, std::unordered_map<std::string_view, std::vector<IdentityId>>>;
+
+LabelPostings index_labels(const IdentityTable& identities) {
+  LabelPostings postings;
+  for (const auto& identity : identities.all())
+    for (const auto& label : identity.labels.labels()) postings[label.key][label.value].push_back(identity.id);
+  return postings;
+}
+
+// The identities that can satisfy one In requirement: those carrying its key
+// with one of its values. nullopt when the selector has no In requirement.
+// Picks the requirement with the fewest such identities.
+std::optional<std::vector<IdentityId>> narrowest_in_requirement(const Selector& selector,
+                                                                const LabelPostings& postings) {
+  const Requirement* best = nullptr;
+  size_t best_count = SIZE_MAX;
+  for (const auto& req : selector.requirements) {
+    if (req.op != SelectorOp::In) continue;
+    size_t count = 0;
+    if (auto by_key = postings.find(req.key.key); by_key != postings.end())
+      for (const auto& value : req.values)
+        if (auto ids = by_key->second.find(value); ids != by_key->second.end()) count += ids->second.size();
+    if (count < best_count) best = &req, best_count = count;
+  }
+  if (!best) return std::nullopt;
+  std::vector<IdentityId> out;
+  out.reserve(best_count);
+  if (auto by_key = postings.find(best->key.key); by_key != postings.end())
+    for (const auto& value : best->values)
+      if (auto ids = by_key->second.find(value); ids != by_key->second.end())
+        out.insert(out.end(), ids->second.begin(), ids->second.end());
+  // Several sources may carry the same key and value: each identity once.
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 }  // namespace
 
 std::shared_ptr<Model> resolve_model(Cluster cluster, const Options& options) {
@@ -50,28 +113,49 @@ std::shared_ptr<Model> resolve_model(Cluster cluster, const Options& options) {
   model->cluster = std::move(cluster);
   Model& m = *model;
 
+  // Namespaces by name (Cluster::find_namespace is a linear scan: 10,000
+  // namespaces times 150,000 pods is too many).
+  std::unordered_map<std::string_view, const Namespace*> namespaces;
+  namespaces.reserve(m.cluster.namespaces.size());
+  for (const auto& ns : m.cluster.namespaces) namespaces.emplace(ns.name, &ns);  // first wins, as find_namespace
+
   // Identities, one per distinct label set.
   m.pod_identity.resize(m.cluster.pods.size(), 0);
+  std::unordered_map<const Pod*, IdentityId, PodIdentityKeyHash, PodIdentityKeyEq> identity_of_shape;
   for (size_t i = 0; i < m.cluster.pods.size(); ++i) {
     const Pod& pod = m.cluster.pods[i];
     if (pod.host_network) continue;  // carries the node's identity, not its own (R17.1)
-    m.pod_identity[i] = m.identities.intern_pod(
-        pod_identity_labels(pod, m.cluster.find_namespace(pod.namespace_), m.cluster.cluster_name),
-        pod.namespace_);
+    auto [shape, inserted] = identity_of_shape.emplace(&pod, 0);
+    if (inserted) {
+      auto ns = namespaces.find(pod.namespace_);
+      shape->second = m.identities.intern_pod(
+          pod_identity_labels(pod, ns == namespaces.end() ? nullptr : ns->second, m.cluster.cluster_name),
+          pod.namespace_);
+    }
+    m.pod_identity[i] = shape->second;
     for (const auto& port : pod.ports)
       if (!port.name.empty()) m.named_ports[port.name][port.protocol].insert(port.port);
   }
 
-  // Subjects: each rule's selector matched once against its candidates.
+  // Subjects: each rule's selector matched once against its candidates: the
+  // policy's namespace for CNP/KNP, every endpoint for CCNP. When one of the
+  // selector's In requirements narrows the candidates (a CCNP selecting
+  // app=x need not look at 150,000 endpoints), only the identities carrying
+  // one of its labels are tested; the full selector still decides.
   m.rules_selecting.assign(m.identities.size(), {});
   std::vector<IdentityId> endpoints;
   for (const auto& identity : m.identities.all())
     if (identity.is_endpoint()) endpoints.push_back(identity.id);
+  const LabelPostings postings = index_labels(m.identities);
   for (uint32_t p = 0; p < m.cluster.policies.size(); ++p) {
     const Policy& policy = m.cluster.policies[p];
-    const std::vector<IdentityId>& candidates = policy.kind == PolicyKind::CiliumClusterwideNetworkPolicy
-                                                    ? endpoints
-                                                    : m.identities.in_namespace(policy.namespace_);
+    const bool clusterwide = policy.kind == PolicyKind::CiliumClusterwideNetworkPolicy;
+    const std::vector<IdentityId>& candidates = clusterwide ? endpoints : m.identities.in_namespace(policy.namespace_);
+    auto is_candidate = [&](IdentityId id) {
+      const Identity& identity = m.identities[id];
+      return clusterwide ? identity.is_endpoint()
+                         : identity.kind == IdentityKind::Pod && identity.namespace_ == policy.namespace_;
+    };
     for (uint32_t r = 0; r < policy.rules.size(); ++r) {
       const Rule& rule = policy.rules[r];
       for (const auto* list : {&rule.egress, &rule.egress_deny})
@@ -79,16 +163,33 @@ std::shared_ptr<Model> resolve_model(Cluster cluster, const Options& options) {
       // nodeSelector rules apply to the host endpoint only, which enforces
       // nothing without the host firewall (R17.4).
       if (rule.node_selector) continue;
+      auto narrowed = narrowest_in_requirement(rule.subject, postings);
+      if (narrowed && narrowed->size() < candidates.size()) {
+        for (IdentityId id : *narrowed)
+          if (is_candidate(id) && rule.subject.matches(m.identities[id].labels)) m.rules_selecting[id].push_back({p, r});
+        continue;
+      }
       for (IdentityId id : candidates)
         if (rule.subject.matches(m.identities[id].labels)) m.rules_selecting[id].push_back({p, r});
     }
   }
-  // A stable order, whatever the order of the input documents.
+  // A stable order, whatever the order of the input documents: by policy
+  // (kind, namespace, name), then rule index. The policies are ranked once,
+  // equal keys sharing a rank, so that sorting compares integers only and
+  // gives exactly the order of comparing those fields.
+  std::vector<uint32_t> by_key(m.cluster.policies.size());
+  for (uint32_t p = 0; p < by_key.size(); ++p) by_key[p] = p;
+  auto policy_key = [&](uint32_t p) {
+    const Policy& policy = m.cluster.policies[p];
+    return std::tie(policy.kind, policy.namespace_, policy.name);
+  };
+  std::sort(by_key.begin(), by_key.end(), [&](uint32_t a, uint32_t b) { return policy_key(a) < policy_key(b); });
+  std::vector<uint32_t> rank(by_key.size());
+  for (size_t i = 0; i < by_key.size(); ++i)
+    rank[by_key[i]] = i > 0 && policy_key(by_key[i]) == policy_key(by_key[i - 1]) ? rank[by_key[i - 1]] : uint32_t(i);
   for (auto& handles : m.rules_selecting) {
     std::stable_sort(handles.begin(), handles.end(), [&](RuleHandle a, RuleHandle b) {
-      const Policy& pa = m.policy(a);
-      const Policy& pb = m.policy(b);
-      return std::tie(pa.kind, pa.namespace_, pa.name, a.rule) < std::tie(pb.kind, pb.namespace_, pb.name, b.rule);
+      return std::tie(rank[a.policy], a.rule) < std::tie(rank[b.policy], b.rule);
     });
   }
   return model;
