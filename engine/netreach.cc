@@ -11,11 +11,7 @@ namespace netreach {
 
 LoadOutcome load(const std::vector<std::string>& paths, const Options& options) {
   LoadOutcome outcome;
-  BuildOptions build;
-  build.cluster_name = options.cluster_name;
-  build.policy.lenient = options.lenient;
-  build.policy.enable_node_selector_labels = options.enable_node_selector_labels;
-  ClusterBuilder builder(build);
+  ClusterBuilder builder(BuildOptions::from(options));
   outcome.keep_alive = builder.shared_sources();
   ReadOptions read;
   read.kustomize_program = options.kustomize_program;

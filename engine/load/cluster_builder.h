@@ -13,6 +13,7 @@
 #include "load/yaml_node.h"
 #include "model/cluster.h"
 #include "model/diagnostic.h"
+#include "netreach.h"
 #include "policy/policy_parser.h"
 
 namespace netreach {
@@ -20,6 +21,15 @@ namespace netreach {
 struct BuildOptions {
   std::string cluster_name = "default";
   PolicyParseOptions policy;
+
+  // The builder's part of the user's options.
+  static BuildOptions from(const Options& options) {
+    BuildOptions build;
+    build.cluster_name = options.cluster_name;
+    build.policy.lenient = options.lenient;
+    build.policy.enable_node_selector_labels = options.enable_node_selector_labels;
+    return build;
+  }
 };
 
 class ClusterBuilder {

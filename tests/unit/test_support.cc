@@ -9,11 +9,7 @@ namespace netreach::testing {
 
 Built build_from_yaml(std::string_view yaml, const Options& options) {
   Built built;
-  BuildOptions build;
-  build.cluster_name = options.cluster_name;
-  build.policy.lenient = options.lenient;
-  build.policy.enable_node_selector_labels = options.enable_node_selector_labels;
-  ClusterBuilder builder(build);
+  ClusterBuilder builder(BuildOptions::from(options));
   built.sources = builder.shared_sources();
   auto text = std::make_shared<const std::string>(yaml);
   const SourceFile* source = builder.sources().add(SourceFile{"test.yaml", "", text, false});
