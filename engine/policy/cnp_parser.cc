@@ -486,6 +486,27 @@ std::optional<Rule> parse_rule(ParseContext& ctx, const YamlNode& node, const st
     if (auto sel = parse_selector(ctx, *node_selector, r.child("nodeSelector"))) rule.subject = std::move(*sel);
   }
 
+  // The CRD's anyOf on Rule (kubebuilder:validation:AnyOf on Ingress,
+  // IngressDeny, Egress and EgressDeny in pkg/policy/api/rule.go;
+  // ciliumnetworkpolicies.yaml): one of them must be present. An empty list
+  // counts; a null is pruned before validation, so it does not.
+  bool any_direction = false;
+  for (std::string_view key : {"ingress", "ingressDeny", "egress", "egressDeny"})
+    if (const YamlNode* v = node.find(key); v && !v->is_null()) any_direction = true;
+  if (!any_direction) {
+    std::string message =
+        "a rule needs at least one of ingress, ingressDeny, egress or egressDeny: the API server rejects "
+        "this object (CRD anyOf), so it enforces nothing (for a default deny with no allows, write "
+        "ingress: [{}] or egress: [{}])";
+    // Lenient: the object does not exist. Strict: a Warning for now, and the
+    // rule is inert, as it is in a cluster (tests/differential/cluster_gen.cc
+    // still generates such rules).
+    if (ctx.lenient())
+      ctx.reject(Rejecter::ApiServer, node.pos(), path, message);
+    else
+      ctx.warn(node.pos(), path, message);
+  }
+
   RuleContext rc{policy, options};
   rc.host_policy = rule.node_selector;
   for (const auto& req : rule.subject.requirements)
@@ -505,6 +526,7 @@ std::optional<Rule> parse_rule(ParseContext& ctx, const YamlNode& node, const st
     if (auto v = d.boolean("egress")) rule.default_deny.egress = *v;
     d.finish();
   }
+  if (!any_direction) rule.default_deny = EnableDefaultDeny{false, false};
   parse_rule_labels(ctx, r);
   r.string("description");
   r.finish(kRuleHints, "so its content is ignored");

@@ -460,3 +460,36 @@ TEST_CASE("Authentication: required is unevaluated, unknown mode rejected", "[cn
 )"));
   CHECK(has_diag(bad, Severity::Error, "spec.ingress[0].authentication.mode", "unknown authentication mode"));
 }
+
+// The CRD's anyOf on Rule (kubebuilder:validation:AnyOf on ingress, ingressDeny,
+// egress, egressDeny in pkg/policy/api/rule.go): a rule with none of them is
+// refused by the API server. `egress:` with a null value is pruned first, so it
+// does not count; an empty list does.
+TEST_CASE("Rule: needs one of ingress/ingressDeny/egress/egressDeny (CRD anyOf)", "[cnp_parser]") {
+  auto none = parse(cnp(R"(
+  egress:
+  enableDefaultDeny: {ingress: true}
+)"));
+  REQUIRE(none.policy);
+  CHECK(has_diag(none, Severity::Warning, "spec", "at least one of ingress, ingressDeny, egress or egressDeny"));
+  // The object cannot exist in a cluster: the rule is inert (no default deny).
+  CHECK_FALSE(none.policy->rules[0].default_deny.ingress);
+  CHECK_FALSE(none.policy->rules[0].default_deny.egress);
+
+  auto ignored = parse(cnp("\n  description: nothing\n"), lenient());
+  CHECK_FALSE(ignored.policy);
+  CHECK(has_diag(ignored, Severity::Warning, "spec", "policy ignored: the API server rejects"));
+
+  auto empty_list = parse(cnp("\n  ingressDeny: []\n"));
+  REQUIRE(empty_list.policy);
+  CHECK_FALSE(has_diag(empty_list, Severity::Warning, "spec", "at least one of"));
+  auto specs_item = parse(R"(apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: p, namespace: a}
+specs:
+- endpointSelector: {}
+  egress: [{}]
+- endpointSelector: {}
+)");
+  CHECK(has_diag(specs_item, Severity::Warning, "specs[1]", "at least one of", 7));
+}

@@ -15,6 +15,7 @@ constexpr FieldHint kTopLevelHints[] = {
     {"endpointSelector", "endpointSelector belongs under spec", {}},
     {"podSelector", "podSelector belongs under spec", {}},
     {"Spec", "did you mean spec?", {}},
+    {"description", "description belongs under spec (or in each specs[] item)", {}},
 };
 
 // ObjectMeta fields we accept and do not use.

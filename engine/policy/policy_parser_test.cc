@@ -140,6 +140,19 @@ ingress: []
   CHECK(has_diag(r, Severity::Error, "metadata.name", "required"));
 }
 
+// Older Cilium examples (examples/policies/host/lock-down-*.yaml) put
+// `description` at the top level; the CRD has it only in Rule (R20).
+TEST_CASE("CNP object: a top-level description is unknown, with a hint", "[policy_parser]") {
+  auto r = parse(R"(apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+description: "lock down"
+metadata: {name: x}
+spec: {endpointSelector: {}, ingress: [{}]}
+)");
+  CHECK_FALSE(r.policy);
+  CHECK(has_diag(r, Severity::Error, "description", "belongs under spec", 3));
+}
+
 TEST_CASE("CCNP object: a namespace is ignored with a warning", "[policy_parser]") {
   auto r = parse(R"(apiVersion: cilium.io/v2
 kind: CiliumClusterwideNetworkPolicy
