@@ -6,6 +6,7 @@ packages=(
   build-essential cmake pkg-config git
   libyaml-dev libfmt-dev nlohmann-json3-dev libcli11-dev catch2 libbenchmark-dev
   clang libclang-rt-14-dev
+  time
 )
 missing=()
 for p in "${packages[@]}"; do

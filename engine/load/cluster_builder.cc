@@ -377,7 +377,17 @@ void ClusterBuilder::add_node(const YamlNode& object) {
 void ClusterBuilder::add_policy(const YamlNode& object, PolicyKind kind) {
   PolicyParseResult result = parse_policy(object, kind, options_.policy);
   diagnostics_.insert(diagnostics_.end(), result.diagnostics.begin(), result.diagnostics.end());
-  if (!result.policy) return;
+  if (!result.policy) {
+    // Lenient mode: the object is ignored as a cluster would ignore it. List it
+    // under ignored too, so that summary accounts for every object it read.
+    const YamlNode* api_version = object.find("apiVersion");
+    std::string key = fmt::format("{} {}", api_version ? api_version->text() : "", to_string(kind));
+    auto [it, inserted] = ignored_index_.emplace(key + " (rejected)", cluster_.ignored.size());
+    if (inserted)
+      cluster_.ignored.push_back({key, 0, "rejected by the API server or the agent (see the warnings); none of its rules apply"});
+    cluster_.ignored[it->second].count++;
+    return;
+  }
   if (!result.policy->namespace_.empty()) note_namespace_use(result.policy->namespace_, object.pos());
   cluster_.policies.push_back(std::move(*result.policy));
 }

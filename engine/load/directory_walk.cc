@@ -41,6 +41,7 @@ class Walker {
     struct stat st;
     if (::stat(user_dir_.c_str(), &st) != 0) return {unreadable(user_dir_, errno)};
     visited_.insert({st.st_dev, st.st_ino});
+    ancestors_.push_back({{st.st_dev, st.st_ino}, user_dir_});
     return visit(user_dir_, false);
   }
 
@@ -93,8 +94,19 @@ class Walker {
         if (::stat(path.c_str(), &st) != 0) return {unreadable(path, errno)};
       }
       if (S_ISDIR(st.st_mode)) {
-        if (!visited_.insert({st.st_dev, st.st_ino}).second) continue;  // loop or alias
-        if (auto errs = visit(path, inside_kustomization); !errs.empty()) return errs;
+        // A symlink back to a directory being walked is a loop: refused, as
+        // the input is broken (kubectl apply -R would fail on it too). Another
+        // link to a directory seen elsewhere is an alias: read once.
+        for (const auto& [id, ancestor] : ancestors_)
+          if (id == std::make_pair(st.st_dev, st.st_ino))
+            return {Diagnostic::error(
+                SourcePos{files_.file(path), 0, 0}, "",
+                fmt::format("symlink loop: {} leads back to {}, which contains it", path, ancestor))};
+        if (!visited_.insert({st.st_dev, st.st_ino}).second) continue;  // alias
+        ancestors_.push_back({{st.st_dev, st.st_ino}, path});
+        auto errs = visit(path, inside_kustomization);
+        ancestors_.pop_back();
+        if (!errs.empty()) return errs;
       } else if (S_ISREG(st.st_mode) && !inside_kustomization && is_manifest_name(name)) {
         loose_files.push_back(path);
       }
@@ -107,6 +119,8 @@ class Walker {
   std::string user_dir_;
   fs::path root_;
   std::set<std::pair<dev_t, ino_t>> visited_;
+  // The directories from the root down to the one being visited.
+  std::vector<std::pair<std::pair<dev_t, ino_t>, std::string>> ancestors_;
 };
 
 }  // namespace

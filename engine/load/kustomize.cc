@@ -181,6 +181,18 @@ Result<Kustomization> load_kustomization(const std::string& dir, FileRegistry& f
     if (!is_resource && !is_plugin) continue;
     if (!entry.value.is_sequence()) continue;  // kustomize reports the type error
     for (const auto& item : entry.value.items()) {
+      if (is_plugin && item.is_scalar() && item.text().find('\n') != std::string::npos) {
+        // A multi-line string is an inline plugin config (kustomize v4+), not
+        // a path: check it for a function annotation like a mapping entry.
+        auto text = std::make_shared<const std::string>(item.text());
+        YamlStream inline_stream = YamlStream::from_text(text, source, limits);
+        for (;;) {
+          auto doc = inline_stream.next();
+          if (!doc || !*doc) break;  // kustomize reports what it cannot parse
+          if (function_annotation((*doc)->root)) return function_refused(item.pos(), k.file);
+        }
+        continue;
+      }
       if (item.is_scalar()) {
         (is_resource ? k.resources : k.plugins).push_back({item.text(), item.pos()});
       } else if (is_plugin) {
@@ -237,6 +249,7 @@ std::string find_on_path(const std::string& name) {
 struct ChildResult {
   int status = 0;  // as from waitpid
   bool timed_out = false;
+  bool too_much_output = false;
   std::string out;
   std::string err;
 };
@@ -245,7 +258,7 @@ struct ChildResult {
 // and stderr. Both pipes are drained with poll() so that neither can fill up
 // and block the child.
 Result<ChildResult> run_child(const std::vector<std::string>& argv, std::chrono::seconds timeout,
-                              SourcePos at) {
+                              uint64_t max_output, SourcePos at) {
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0)
     return Diagnostic::error(at, "", fmt::format("cannot create pipe: {}", std::strerror(errno)));
@@ -297,6 +310,12 @@ Result<ChildResult> run_child(const std::vector<std::string>& argv, std::chrono:
       ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
       if (got > 0) {
         sinks[i]->append(buf, static_cast<size_t>(got));
+        if (result.out.size() + result.err.size() > max_output) {
+          result.too_much_output = true;
+          ::kill(pid, SIGKILL);
+          open_fds = 0;  // stop reading; both pipes are closed below
+          break;
+        }
       } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
         ::close(fds[i].fd);
         fds[i].fd = -1;  // poll ignores negative descriptors
@@ -355,9 +374,14 @@ Result<KustomizeBuildOutput> run_kustomize_build(const std::string& dir, SourceP
   std::vector<std::string> argv =
       program == "kustomize" ? std::vector<std::string>{executable, "build", dir}
                              : std::vector<std::string>{executable, "kustomize", dir};
-  auto child = run_child(argv, options.timeout, at);
+  auto child = run_child(argv, options.timeout, options.max_output_bytes, at);
   if (!child) return child.errors();
   std::string command = fmt::format("{} {} {}", program, argv[1], dir);
+  if (child->too_much_output)
+    return Diagnostic::error(
+        at, "",
+        fmt::format("`{}` printed more than {} MiB and was killed", command,
+                    options.max_output_bytes >> 20));
   if (child->timed_out)
     return Diagnostic::error(
         at, "",

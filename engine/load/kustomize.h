@@ -82,6 +82,9 @@ struct KustomizeBuildOptions {
   // "kustomize", "kubectl" or "" (kustomize when on PATH, else kubectl).
   std::string program;
   std::chrono::seconds timeout{120};
+  // Output (stdout + stderr) beyond this kills the build: an error, never an
+  // unbounded buffer (a kustomization may include a huge file).
+  uint64_t max_output_bytes = 256ull << 20;
 };
 
 struct KustomizeBuildOutput {

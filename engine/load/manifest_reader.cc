@@ -80,7 +80,8 @@ class Reader {
                                         });
     if (!refused.empty()) return refused;
 
-    KustomizeBuildOptions build_options{options_.kustomize_program, options_.kustomize_timeout};
+    KustomizeBuildOptions build_options{options_.kustomize_program, options_.kustomize_timeout,
+                                        options_.yaml_limits.max_stream_bytes};
     auto built = run_kustomize_build(dir, at, build_options);
     if (!built) return built.errors();
     if (!built->warnings.empty())

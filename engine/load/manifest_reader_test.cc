@@ -362,12 +362,21 @@ TEST_CASE("read_manifests: without kustomize or kubectl a kustomization is an er
   CHECK(explicit_run->error().message.find("kustomize is not installed") != std::string::npos);
 }
 
-TEST_CASE("read_manifests: symlinks loop back or leave the tree without harm", "[load]") {
+TEST_CASE("read_manifests: a directory symlink loop is an error naming it", "[load][hostile]") {
+  TempTree tree;
+  tree.write("a/ns.yaml", ns("inside"));
+  fs::create_directory_symlink("..", tree.path("a/loop"));
+  auto run = read({tree.path()});
+  REQUIRE_FALSE(run->ok());
+  CHECK(run->error().pos.file->display_name == tree.path("a/loop"));
+  CHECK(run->error().message.find("symlink loop") != std::string::npos);
+}
+
+TEST_CASE("read_manifests: symlinks alias a directory or leave the tree without harm", "[load]") {
   TempTree outside;
   outside.write("secret.yaml", ns("outside"));
   TempTree tree;
   tree.write("a/ns.yaml", ns("inside"));
-  fs::create_directory_symlink("..", tree.path("a/loop"));
   fs::create_directory_symlink(tree.path("a"), tree.path("alias"));
   fs::create_symlink(outside.path("secret.yaml"), tree.path("a/secret.yaml"));
   auto run = read({tree.path()});

@@ -1,5 +1,6 @@
 #include "load/yaml_stream.h"
 
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include <cerrno>
@@ -124,6 +125,11 @@ struct YamlStream::Impl {
   LineTracker tracker;
   bool done = false;
   uint32_t document_count = 0;
+  // Size limits for streamed input (see YamlLimits). `document_base` is the
+  // byte count read when the current document started; `oversize` names the
+  // limit the read handler stopped at, for the error message.
+  uint64_t document_base = 0;
+  const char* oversize = nullptr;
 
   // Per-document state, reused across documents so their capacity is kept.
   std::vector<Frame> frames;
@@ -145,6 +151,16 @@ struct YamlStream::Impl {
 
   static int read_handler(void* data, unsigned char* buffer, size_t size, size_t* size_read) {
     auto* self = static_cast<Impl*>(data);
+    // Refuse to read past the limits: returning 0 makes libyaml fail with a
+    // reader error, which libyaml_error() turns into our message.
+    if (self->tracker.total >= self->limits.max_stream_bytes) {
+      self->oversize = "stream";
+      return 0;
+    }
+    if (self->tracker.total - self->document_base >= self->limits.max_document_bytes) {
+      self->oversize = "document";
+      return 0;
+    }
     size_t n = std::fread(buffer, 1, size, self->file);
     if (n == 0 && std::ferror(self->file)) return 0;
     self->tracker.add(buffer, n);
@@ -174,6 +190,15 @@ struct YamlStream::Impl {
   }
 
   Diagnostic libyaml_error() {
+    if (oversize) {
+      bool stream = std::string_view(oversize) == "stream";
+      return fail(SourcePos{source, 0, 0},
+                  stream ? fmt::format("input is larger than {} MiB; refusing to read further",
+                                       limits.max_stream_bytes >> 20)
+                         : fmt::format("document {} is larger than {} MiB (a Kubernetes object "
+                                       "is at most 1.5 MiB); refusing to read further",
+                                       document_count + 1, limits.max_document_bytes >> 20));
+    }
     std::string message = parser.problem ? parser.problem : "unknown YAML error";
     SourcePos pos{source, 0, 0};
     if (parser.error == YAML_READER_ERROR) {
@@ -423,6 +448,9 @@ struct YamlStream::Impl {
           return Out{};
         case YAML_DOCUMENT_START_EVENT:
           reset_document();
+          // libyaml reads ahead up to one buffer, so the count is approximate
+          // (and conservative by at most one buffer), which is fine for a limit.
+          document_base = tracker.total;
           break;
         case YAML_DOCUMENT_END_EVENT: {
           uint32_t index = document_count++;
@@ -466,6 +494,17 @@ Result<YamlStream> YamlStream::open_file(const std::string& path, const SourceFi
   if (!f)
     return Diagnostic::error(SourcePos{source, 0, 0}, "",
                              fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  // A regular file over the stream limit is refused up front, without
+  // reading it (a sparse 1 GB file costs nothing to refuse).
+  struct stat st;
+  if (::fstat(::fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+      uint64_t(st.st_size) > limits.max_stream_bytes) {
+    std::fclose(f);
+    return Diagnostic::error(SourcePos{source, 0, 0}, "",
+                             fmt::format("the file is {} MiB, larger than the {} MiB limit; not read",
+                                         uint64_t(st.st_size) >> 20,
+                                         limits.max_stream_bytes >> 20));
+  }
   auto impl = std::make_unique<Impl>(source, limits);
   impl->file = f;
   impl->owns_file = true;

@@ -23,6 +23,14 @@ struct YamlLimits {
   size_t max_depth = 200;                  // nested collections in one document
   size_t max_nodes_per_document = 5'000'000;  // counting alias expansions
   size_t max_alias_nodes = 100'000;        // nodes created by expanding aliases
+  // Bytes read from one file or stdin (open_file, from_stdio). A regular file
+  // larger than this is refused before parsing; a pipe when it gets there.
+  // Generous for a 75 MB cluster dump; bounds time and memory on hostile input.
+  uint64_t max_stream_bytes = 256ull << 20;
+  // Bytes read for one document (open_file, from_stdio). A Kubernetes object
+  // is at most ~1.5 MiB in etcd; this stops a 1 GB scalar long before memory
+  // runs out.
+  uint64_t max_document_bytes = 16ull << 20;
 };
 
 class YamlStream {

@@ -1,5 +1,7 @@
 #include "model/diagnostic.h"
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <optional>
 
@@ -32,12 +34,32 @@ std::optional<std::string> source_line(const SourcePos& pos) {
     return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
   }
   if (!pos.file->rereadable) return std::nullopt;
-  std::ifstream in(pos.file->display_name);
+  // Reread only a regular file (a FIFO would block, a device never end), and
+  // only so far: hostile input may hold a 1 GB line (a file of NUL bytes).
+  struct stat st;
+  if (::stat(pos.file->display_name.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  constexpr size_t kMaxScan = size_t(64) << 20;  // bytes read to find the line
+  constexpr size_t kMaxLine = 4096;              // longer lines are not shown anyway
+  std::ifstream in(pos.file->display_name, std::ios::binary);
   std::string line;
-  for (uint32_t l = 0; l < pos.line; ++l) {
-    if (!std::getline(in, line)) return std::nullopt;
+  uint32_t l = 1;
+  size_t scanned = 0;
+  char buf[65536];
+  while (scanned < kMaxScan && (in.read(buf, sizeof buf) || in.gcount() > 0)) {
+    const size_t n = size_t(in.gcount());
+    scanned += n;
+    for (size_t i = 0; i < n; ++i) {
+      if (buf[i] == '\n') {
+        if (l == pos.line) return line;
+        ++l;
+      } else if (l == pos.line) {
+        if (line.size() >= kMaxLine) return std::nullopt;
+        line += buf[i];
+      }
+    }
   }
-  return line;
+  if (l == pos.line && in.eof()) return line;  // the last line, without a newline
+  return std::nullopt;
 }
 
 }  // namespace
