@@ -498,13 +498,7 @@ std::optional<Rule> parse_rule(ParseContext& ctx, const YamlNode& node, const st
         "a rule needs at least one of ingress, ingressDeny, egress or egressDeny: the API server rejects "
         "this object (CRD anyOf), so it enforces nothing (for a default deny with no allows, write "
         "ingress: [{}] or egress: [{}])";
-    // Lenient: the object does not exist. Strict: a Warning for now, and the
-    // rule is inert, as it is in a cluster (tests/differential/cluster_gen.cc
-    // still generates such rules).
-    if (ctx.lenient())
-      ctx.reject(Rejecter::ApiServer, node.pos(), path, message);
-    else
-      ctx.warn(node.pos(), path, message);
+    ctx.reject(Rejecter::ApiServer, node.pos(), path, message);
   }
 
   RuleContext rc{policy, options};

@@ -52,6 +52,7 @@ spec:
       io.kubernetes.pod.namespace: b
     matchExpressions:
     - {key: k8s:io.kubernetes.pod.namespace, operator: In, values: [z, a]}
+  ingress: []
 )");
   const Rule& rule = only_rule(r);
   CHECK(rule.subject.to_string() ==
@@ -74,6 +75,7 @@ kind: CiliumClusterwideNetworkPolicy
 metadata: {name: p}
 spec:
   endpointSelector: {matchLabels: {app: web}}
+  ingress: []
 )"));
   CHECK(rule.subject.to_string() == "{app=web}");
   CHECK_FALSE(rule.node_selector);
@@ -106,6 +108,7 @@ kind: CiliumNetworkPolicy
 metadata: {name: p, namespace: a}
 specs:
 - nodeSelector: {matchLabels: {role: x}}
+  ingress: []
 )");
   const Rule& rule = only_rule(in_specs);
   CHECK(rule.node_selector);
@@ -115,6 +118,7 @@ kind: CiliumClusterwideNetworkPolicy
 metadata: {name: p}
 spec:
   nodeSelector: {matchLabels: {role: x}}
+  ingress: []
 )");
   CHECK(only_rule(ccnp_node).node_selector);
 }
@@ -470,11 +474,8 @@ TEST_CASE("Rule: needs one of ingress/ingressDeny/egress/egressDeny (CRD anyOf)"
   egress:
   enableDefaultDeny: {ingress: true}
 )"));
-  REQUIRE(none.policy);
-  CHECK(has_diag(none, Severity::Warning, "spec", "at least one of ingress, ingressDeny, egress or egressDeny"));
-  // The object cannot exist in a cluster: the rule is inert (no default deny).
-  CHECK_FALSE(none.policy->rules[0].default_deny.ingress);
-  CHECK_FALSE(none.policy->rules[0].default_deny.egress);
+  CHECK_FALSE(none.policy);
+  CHECK(has_diag(none, Severity::Error, "spec", "at least one of ingress, ingressDeny, egress or egressDeny"));
 
   auto ignored = parse(cnp("\n  description: nothing\n"), lenient());
   CHECK_FALSE(ignored.policy);
@@ -491,5 +492,5 @@ specs:
   egress: [{}]
 - endpointSelector: {}
 )");
-  CHECK(has_diag(specs_item, Severity::Warning, "specs[1]", "at least one of", 7));
+  CHECK(has_diag(specs_item, Severity::Error, "specs[1]", "at least one of", 7));
 }

@@ -157,7 +157,7 @@ TEST_CASE("CCNP object: a namespace is ignored with a warning", "[policy_parser]
   auto r = parse(R"(apiVersion: cilium.io/v2
 kind: CiliumClusterwideNetworkPolicy
 metadata: {name: x, namespace: a}
-spec: {endpointSelector: {}}
+spec: {endpointSelector: {}, egress: []}
 )");
   REQUIRE(r.policy);
   CHECK(r.policy->namespace_.empty());
@@ -170,6 +170,7 @@ kind: CiliumNetworkPolicy
 metadata: {name: x, namespace: a}
 specs:
 - endpointSelector: {}
+  ingress: []
 - endpointSelector: {}
   ingressDeny:
   - fromEntities: [world]

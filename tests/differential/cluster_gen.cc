@@ -438,9 +438,10 @@ class Generator {
     rule.set("endpointSelector", subject_selector(ccnp));
     struct Dir { const char* field; bool ingress; double p; };
     static const Dir dirs[] = {{"ingress", true, 0.5}, {"egress", false, 0.45}, {"ingressDeny", true, 0.2}, {"egressDeny", false, 0.2}};
-    bool ingress_rules = false, egress_rules = false;
+    bool ingress_rules = false, egress_rules = false, any_direction = false;
     for (const auto& d : dirs) {
       if (!rng_.chance(d.p)) continue;
+      any_direction = true;
       YNode list = YNode::seq();
       if (!rng_.chance(0.05)) {  // else the explicit `[]`, which counts as nothing (R5.2)
         int n = rng_.range(1, 2);
@@ -449,6 +450,8 @@ class Generator {
       }
       rule.set(d.field, std::move(list));
     }
+    // The CRD requires one of the four lists (anyOf); `[]` counts and means nothing.
+    if (!any_direction) rule.set("ingress", YNode::seq());
     if (rng_.chance(0.2)) {
       YNode edd = YNode::map();
       if (rng_.chance(0.6)) edd.set("ingress", P(rng_.chance(0.7) ? "false" : "true"));
