@@ -120,7 +120,7 @@ ClusterBuilder::ClusterBuilder(BuildOptions options) : options_(std::move(option
 }
 
 void ClusterBuilder::note_namespace_use(const std::string& ns, const SourcePos& pos) {
-  used_namespaces_.emplace(ns, pos);
+  used_namespaces_.try_emplace(ns, pos);  // no copy of `ns` when already noted
 }
 
 void ClusterBuilder::add(const YamlNode& object) {
@@ -393,8 +393,14 @@ void ClusterBuilder::add_policy(const YamlNode& object, PolicyKind kind) {
 }
 
 Cluster ClusterBuilder::finish() {
-  // Undeclared namespaces exist with the automatic label only.
-  for (const auto& [name, pos] : used_namespaces_) {
+  // Undeclared namespaces exist with the automatic label only; in name order,
+  // so the warnings come out in the same order whatever the input order.
+  std::vector<const std::pair<const std::string, SourcePos>*> used;
+  used.reserve(used_namespaces_.size());
+  for (const auto& entry : used_namespaces_) used.push_back(&entry);
+  std::sort(used.begin(), used.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : used) {
+    const auto& [name, pos] = *entry;
     if (namespace_index_.count(name)) continue;
     Namespace ns;
     ns.name = name;

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <string>
+#include <unordered_map>
 
 #include "load/yaml_node.h"
 #include "model/cluster.h"
@@ -65,7 +66,9 @@ class ClusterBuilder {
   Cluster cluster_;
   Diagnostics diagnostics_;
   std::map<std::string, size_t> namespace_index_;
-  std::map<std::string, SourcePos> used_namespaces_;
+  // Every object notes its namespace: a hash map (first position wins), sorted
+  // by name only once, in finish().
+  std::unordered_map<std::string, SourcePos> used_namespaces_;
   // (namespace, kind, name) of every workload, for ownerReferences.
   std::map<std::tuple<std::string, std::string, std::string>, uint32_t> workload_index_;
   // Intermediate owners (a ReplicaSet not in the input may still be named by a Pod).

@@ -1,5 +1,7 @@
 #include "policy/field_reader.h"
 
+#include <string>
+
 #include <fmt/format.h>
 
 namespace netreach {
@@ -41,13 +43,21 @@ void ParseContext::warn(SourcePos pos, std::string path, std::string message) {
   diagnostics_.push_back(Diagnostic::warning(pos, std::move(path), std::move(message)));
 }
 
+// Paths are built for every field of every policy (12,000 policies in a large
+// cluster), so they are concatenated directly rather than through fmt::format.
 std::string index_path(std::string_view path, size_t index) {
-  return fmt::format("{}[{}]", path, index);
+  std::string out;
+  out.reserve(path.size() + 8);
+  out.append(path).append("[").append(std::to_string(index)).append("]");
+  return out;
 }
 
 std::string field_path(std::string_view path, std::string_view key) {
   if (path.empty()) return std::string(key);
-  return fmt::format("{}.{}", path, key);
+  std::string out;
+  out.reserve(path.size() + 1 + key.size());
+  out.append(path).append(".").append(key);
+  return out;
 }
 
 bool is_string_scalar(const YamlNode& node) {

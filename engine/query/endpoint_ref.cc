@@ -119,13 +119,24 @@ Result<EndpointRef> resolve_endpoint(const Model& model, const std::string& writ
     if (!kind) return Diagnostic::error(nowhere, "", fmt::format("unknown kind \"{}\" in \"{}\": use po, deploy, sts, ds, rs, rc, job, cj or svc", parts[1], written));
   }
 
+  // The Model's indexes give the candidates, in cluster order; the checks
+  // below are those of a scan over the whole cluster.
+  static const std::vector<uint32_t> kNone;
+  auto lookup = [](const auto& index, const std::string& key) -> const std::vector<uint32_t>& {
+    auto it = index.find(key);
+    return it == index.end() ? kNone : it->second;
+  };
+  const std::string key = Model::endpoint_key(ns, name);
+
   if (kind == "Service") {
-    for (const auto& svc : cluster.services) {
+    for (uint32_t s : lookup(model.services_by_name, key)) {
+      const Service& svc = cluster.services[s];
       if (svc.namespace_ == ns && svc.name == name) {
         ref.service = &svc;
         ref.display = fmt::format("{}/svc/{}", ns, name);
         if (svc.selector && !svc.selector->empty()) {
-          for (const auto& pod : cluster.pods) {
+          for (uint32_t p : lookup(model.pods_by_namespace, ns)) {
+            const Pod& pod = cluster.pods[p];
             if (pod.namespace_ != ns) continue;
             bool match = std::all_of(svc.selector->begin(), svc.selector->end(), [&](const auto& kv) {
               return std::find(pod.labels.begin(), pod.labels.end(), kv) != pod.labels.end();
@@ -142,7 +153,7 @@ Result<EndpointRef> resolve_endpoint(const Model& model, const std::string& writ
   // Candidates: workloads and pods named NAME in NS (of KIND when given).
   std::vector<std::string> candidates;
   std::optional<uint32_t> workload;
-  for (uint32_t w = 0; w < cluster.workloads.size(); ++w) {
+  for (uint32_t w : lookup(model.workloads_by_name, key)) {
     const Workload& wl = cluster.workloads[w];
     if (wl.namespace_ != ns || wl.name != name || (kind && *kind != wl.kind)) continue;
     candidates.push_back(fmt::format("{}/{}/{}", ns, short_kind(wl.kind), name));
@@ -150,7 +161,8 @@ Result<EndpointRef> resolve_endpoint(const Model& model, const std::string& writ
   }
   const Pod* named_pod = nullptr;
   if (!kind || kind == "Pod") {
-    for (const auto& pod : cluster.pods) {
+    for (uint32_t p : lookup(model.pods_by_name, key)) {
+      const Pod& pod = cluster.pods[p];
       if (pod.from_template || pod.namespace_ != ns || pod.name != name) continue;
       // A Pod owned by the workload of the same name is that workload.
       if (workload && pod.workload == workload) continue;
@@ -168,8 +180,8 @@ Result<EndpointRef> resolve_endpoint(const Model& model, const std::string& writ
   }
   if (workload) {
     ref.display = fmt::format("{}/{}", ns, name);
-    for (const auto& pod : cluster.pods)
-      if (pod.workload == workload) add_instance(ref.instances, pod, ref.display);
+    for (uint32_t p : model.pods_of_workload[*workload])
+      if (cluster.pods[p].workload == workload) add_instance(ref.instances, cluster.pods[p], ref.display);
     if (ref.instances.empty())
       return Diagnostic::error(nowhere, "", fmt::format("{} has no pods in the input", written));
     return ref;

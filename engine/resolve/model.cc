@@ -105,7 +105,29 @@ std::optional<std::vector<IdentityId>> narrowest_in_requirement(const Selector& 
   return out;
 }
 
+void index_endpoints(Model& m) {
+  const Cluster& c = m.cluster;
+  for (uint32_t w = 0; w < c.workloads.size(); ++w)
+    m.workloads_by_name[Model::endpoint_key(c.workloads[w].namespace_, c.workloads[w].name)].push_back(w);
+  for (uint32_t s = 0; s < c.services.size(); ++s)
+    m.services_by_name[Model::endpoint_key(c.services[s].namespace_, c.services[s].name)].push_back(s);
+  m.pods_of_workload.assign(c.workloads.size(), {});
+  for (uint32_t i = 0; i < c.pods.size(); ++i) {
+    const Pod& pod = c.pods[i];
+    m.pods_by_name[Model::endpoint_key(pod.namespace_, pod.name)].push_back(i);
+    m.pods_by_namespace[pod.namespace_].push_back(i);
+    if (pod.workload && *pod.workload < c.workloads.size()) m.pods_of_workload[*pod.workload].push_back(i);
+  }
+}
+
 }  // namespace
+
+std::string Model::endpoint_key(std::string_view ns, std::string_view name) {
+  std::string key;
+  key.reserve(ns.size() + 1 + name.size());
+  key.append(ns).append("/").append(name);
+  return key;
+}
 
 std::shared_ptr<Model> resolve_model(Cluster cluster, const Options& options) {
   auto model = std::make_shared<Model>();
@@ -118,6 +140,8 @@ std::shared_ptr<Model> resolve_model(Cluster cluster, const Options& options) {
   std::unordered_map<std::string_view, const Namespace*> namespaces;
   namespaces.reserve(m.cluster.namespaces.size());
   for (const auto& ns : m.cluster.namespaces) namespaces.emplace(ns.name, &ns);  // first wins, as find_namespace
+
+  index_endpoints(m);
 
   // Identities, one per distinct label set.
   m.pod_identity.resize(m.cluster.pods.size(), 0);

@@ -12,6 +12,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "model/cluster.h"
@@ -44,6 +46,17 @@ class Model {
   std::map<const ServicePeer*, ResolvedService> services;
   // Cluster-wide named ports: name -> protocol -> numbers (R11.4, egress).
   std::map<std::string, std::map<Protocol, std::set<uint16_t>>> named_ports;
+
+  // Endpoint lookup for query() (a linear scan of 150,000 pods per endpoint
+  // costs more than judging the flow). Keys are "namespace/name"; every list
+  // is in cluster order, and callers still compare namespace and name, so a
+  // key that collides (a name holding '/') only adds candidates.
+  std::unordered_map<std::string, std::vector<uint32_t>> workloads_by_name;  // -> cluster.workloads
+  std::unordered_map<std::string, std::vector<uint32_t>> pods_by_name;       // -> cluster.pods
+  std::unordered_map<std::string, std::vector<uint32_t>> services_by_name;   // -> cluster.services
+  std::unordered_map<std::string, std::vector<uint32_t>> pods_by_namespace;  // -> cluster.pods
+  std::vector<std::vector<uint32_t>> pods_of_workload;                      // workload -> cluster.pods
+  static std::string endpoint_key(std::string_view ns, std::string_view name);
 
   const Policy& policy(RuleHandle h) const { return cluster.policies[h.policy]; }
   const Rule& rule(RuleHandle h) const { return cluster.policies[h.policy].rules[h.rule]; }
