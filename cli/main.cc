@@ -43,9 +43,13 @@ struct SummaryArgs {
 };
 
 void print_diagnostics(const netreach::Diagnostics& diags, bool quiet) {
+  // Quoting the source line means rereading the file: do it for the first few
+  // only, so that a cluster with thousands of warnings still prints fast.
+  constexpr size_t kQuoted = 20;
+  size_t printed = 0;
   for (const auto& d : diags) {
     if (quiet && d.severity != netreach::Severity::Error) continue;
-    std::cerr << netreach::format_diagnostic(d) << "\n";
+    std::cerr << netreach::format_diagnostic(d, printed++ < kQuoted) << "\n";
   }
 }
 
