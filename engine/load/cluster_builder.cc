@@ -29,6 +29,28 @@ const std::vector<PodSourceKind>& pod_source_kinds() {
   return kinds;
 }
 
+// The object's content without positions, keys sorted: equal for the same
+// object read twice.
+std::string canonical_text(const YamlNode& node) {
+  switch (node.kind()) {
+    case YamlNode::Kind::Null: return "~";
+    case YamlNode::Kind::Scalar:
+      return fmt::format("{}{}", node.style() == YamlNode::Style::Plain ? "" : "'", node.text());
+    case YamlNode::Kind::Sequence: {
+      std::string out = "[";
+      for (const auto& item : node.items()) out += canonical_text(item) + ",";
+      return out + "]";
+    }
+    case YamlNode::Kind::Mapping: {
+      std::vector<std::string> entries;
+      for (const auto& e : node.entries()) entries.push_back(e.key + ":" + canonical_text(e.value));
+      std::sort(entries.begin(), entries.end());
+      return fmt::format("{{{}}}", fmt::join(entries, ","));
+    }
+  }
+  return "";
+}
+
 std::string_view api_group(std::string_view api_version) {
   auto slash = api_version.find('/');
   return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
@@ -388,8 +410,29 @@ void ClusterBuilder::add_policy(const YamlNode& object, PolicyKind kind) {
     cluster_.ignored[it->second].count++;
     return;
   }
-  if (!result.policy->namespace_.empty()) note_namespace_use(result.policy->namespace_, object.pos());
-  cluster_.policies.push_back(std::move(*result.policy));
+  Policy& policy = *result.policy;
+  if (!policy.namespace_.empty()) note_namespace_use(policy.namespace_, object.pos());
+  // One object per kind/namespace/name, as in a cluster. The same object twice
+  // (the same file given twice) counts once; two different objects under one
+  // name are ambiguous: the cluster keeps whichever was applied last.
+  std::string content = canonical_text(object);
+  auto key = std::make_tuple(static_cast<int>(kind), policy.namespace_, policy.name);
+  if (auto found = policy_index_.find(key); found != policy_index_.end()) {
+    auto& [index, first_content] = found->second;
+    if (first_content == content) return;
+    Diagnostic d{options_.policy.lenient ? Severity::Warning : Severity::Error, object.pos(), "metadata.name",
+                 fmt::format("{} {} is defined twice with different content (first at {}); a cluster keeps only "
+                             "the one applied last{}",
+                             to_string(kind), policy.namespace_.empty() ? policy.name : policy.namespace_ + "/" + policy.name,
+                             cluster_.policies[index].pos.to_string(),
+                             options_.policy.lenient ? ": using this one" : ", so the result depends on apply order")};
+    diagnostics_.push_back(std::move(d));
+    cluster_.policies[index] = std::move(policy);
+    first_content = std::move(content);
+    return;
+  }
+  policy_index_.emplace(key, std::make_pair(cluster_.policies.size(), std::move(content)));
+  cluster_.policies.push_back(std::move(policy));
 }
 
 Cluster ClusterBuilder::finish() {

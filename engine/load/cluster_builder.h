@@ -75,6 +75,8 @@ class ClusterBuilder {
   std::map<std::tuple<std::string, std::string, std::string>, OwnerRef> owner_of_;
   std::vector<std::pair<size_t, OwnerRef>> pod_owners_;  // pod index -> its direct owner
   std::map<std::string, size_t> ignored_index_;
+  // (kind, namespace, name) of every policy -> its index and canonical content.
+  std::map<std::tuple<int, std::string, std::string>, std::pair<size_t, std::string>> policy_index_;
 };
 
 }  // namespace netreach

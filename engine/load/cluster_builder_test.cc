@@ -1,0 +1,94 @@
+#include <catch2/catch.hpp>
+
+#include "test_support.h"
+
+using namespace netreach;
+using netreach::testing::build_from_yaml;
+
+namespace {
+const char* kPolicy = R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: p, namespace: a}
+spec: {endpointSelector: {}, ingress: [{}]}
+)";
+const char* kOtherPolicySameName = R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: p, namespace: a}
+spec: {endpointSelector: {}, egress: [{}]}
+)";
+}  // namespace
+
+// A cluster holds one object per kind/namespace/name.
+TEST_CASE("ClusterBuilder: the same policy twice counts once", "[builder]") {
+  auto built = build_from_yaml(std::string(kPolicy) + "---" + kPolicy);
+  REQUIRE(built.model);
+  CHECK(built.model->cluster.policies.size() == 1);
+}
+
+TEST_CASE("ClusterBuilder: two different policies under one name are an error (lenient: the later wins)", "[builder]") {
+  auto strict = build_from_yaml(std::string(kPolicy) + "---" + kOtherPolicySameName);
+  CHECK_FALSE(strict.model);
+  bool named = false;
+  for (const auto& d : strict.diagnostics)
+    named = named || (d.severity == Severity::Error && d.message.find("defined twice with different content") != std::string::npos);
+  CHECK(named);
+  Options lenient;
+  lenient.lenient = true;
+  auto later_wins = build_from_yaml(std::string(kPolicy) + "---" + kOtherPolicySameName, lenient);
+  REQUIRE(later_wins.model);
+  REQUIRE(later_wins.model->cluster.policies.size() == 1);
+  CHECK(later_wins.model->cluster.policies[0].rules.at(0).egress.size() == 1);
+}
+
+// Objects that do not matter for reachability are counted and listed, never dropped silently.
+TEST_CASE("ClusterBuilder: other kinds are counted as ignored, with a reason", "[builder]") {
+  auto built = build_from_yaml(R"(
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: c, namespace: a}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: d, namespace: a}
+)");
+  REQUIRE(built.model);
+  REQUIRE(built.model->cluster.ignored.size() == 1);
+  CHECK(built.model->cluster.ignored[0].api_version_kind == "v1 ConfigMap");
+  CHECK(built.model->cluster.ignored[0].count == 2);
+  CHECK_FALSE(built.model->cluster.ignored[0].reason.empty());
+}
+
+// Pods of a workload in the input are reported under it; its template is not a second pod.
+TEST_CASE("ClusterBuilder: Pod objects owned through a ReplicaSet belong to the Deployment", "[builder]") {
+  auto built = build_from_yaml(R"(
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: a}
+spec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: x}]}}}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: web-5d4f
+  namespace: a
+  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, controller: true, uid: u1}]
+spec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web, pod-template-hash: 5d4f}}, spec: {containers: [{name: c, image: x}]}}}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-5d4f-abcde
+  namespace: a
+  labels: {app: web, pod-template-hash: 5d4f}
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-5d4f, controller: true, uid: u2}]
+spec: {containers: [{name: c, image: x}]}
+)");
+  REQUIRE(built.model);
+  const Cluster& c = built.model->cluster;
+  REQUIRE(c.pods.size() == 1);  // the real Pod; neither template is a pod of its own
+  REQUIRE(c.pods[0].workload);
+  CHECK(c.workloads[*c.pods[0].workload].kind == "Deployment");
+  CHECK(c.pods[0].display(c) == "a/web (pod web-5d4f-abcde)");
+}
