@@ -3,6 +3,7 @@
 //
 // Exit codes: 0 allow / all expectations hold; 1 deny / some fail;
 // 2 bad input or usage; 3 unknown (query only).
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <iostream>
@@ -42,6 +43,27 @@ struct SummaryArgs {
   std::string output = "text";
 };
 
+struct GraphArgs {
+  std::vector<std::string> namespaces;
+  std::string port, protocol, from;
+  bool world = false;
+  std::string output = "text";
+};
+
+// "udp" -> UDP; empty stays unset. False when it is not TCP, UDP or SCTP.
+bool parse_protocol_option(const std::string& text, std::optional<netreach::Protocol>& out) {
+  if (text.empty()) return true;
+  std::string upper = text;
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto proto = netreach::parse_port_protocol(upper);
+  if (!proto || *proto == netreach::Protocol::Any) {
+    std::cerr << fmt::format("error: --protocol must be TCP, UDP or SCTP, not \"{}\"\n", text);
+    return false;
+  }
+  out = proto;
+  return true;
+}
+
 void print_diagnostics(const netreach::Diagnostics& diags, bool quiet) {
   // Quoting the source line means rereading the file: do it for the first few
   // only, so that a cluster with thousands of warnings still prints fast.
@@ -76,16 +98,7 @@ int run_query(CommonArgs& common, const QueryArgs& args) {
   auto model = load_model(common);
   if (!model) return kExitBadInput;
   netreach::FlowQuery flow{args.from, args.to, args.port, std::nullopt};
-  if (!args.protocol.empty()) {
-    std::string upper = args.protocol;
-    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    auto proto = netreach::parse_port_protocol(upper);
-    if (!proto || *proto == netreach::Protocol::Any) {
-      std::cerr << fmt::format("error: --protocol must be TCP, UDP or SCTP, not \"{}\"\n", args.protocol);
-      return kExitBadInput;
-    }
-    flow.protocol = proto;
-  }
+  if (!parse_protocol_option(args.protocol, flow.protocol)) return kExitBadInput;
   auto result = netreach::query(*model, flow);
   if (!result) {
     print_diagnostics(result.errors(), false);
@@ -118,6 +131,43 @@ int run_check(CommonArgs& common, const CheckArgs& args) {
   else if (args.output == "junit") std::cout << netreach_cli::check_junit(*report, args.expectations);
   else std::cout << netreach_cli::check_text(*report);
   return report->failed == 0 ? 0 : 1;
+}
+
+int run_graph(CommonArgs& common, const GraphArgs& args) {
+  netreach::GraphQuery graph{args.namespaces, args.port, std::nullopt, args.world};
+  if (!parse_protocol_option(args.protocol, graph.protocol)) return kExitBadInput;
+  auto model = load_model(common);
+  if (!model) return kExitBadInput;
+  auto result = netreach::reachability(*model, graph);
+  if (!result) {
+    print_diagnostics(result.errors(), false);
+    return kExitBadInput;
+  }
+  if (!args.from.empty() &&
+      std::find(result->vertices.begin(), result->vertices.end(), args.from) == result->vertices.end()) {
+    std::cerr << fmt::format("error: --from {} is not a vertex of the graph (vertices are NS/KIND/NAME, world, host)\n", args.from);
+    return kExitBadInput;
+  }
+  if (args.output == "dot") {
+    std::cout << netreach::to_dot(*result);
+  } else if (args.output == "json") {
+    nlohmann::json edges = nlohmann::json::array();
+    for (const auto& e : result->edges)
+      edges.push_back({{"from", e.from}, {"to", e.to}, {"verdict", netreach::to_string(e.verdict)}});
+    nlohmann::json doc = {{"vertices", result->vertices}, {"edges", edges}};
+    if (!args.from.empty()) doc["reachable_from"] = {{"start", args.from}, {"reachable", netreach::reachable_from(*result, args.from, false)}};
+    std::cout << doc.dump(2) << "\n";
+  } else {
+    for (const auto& e : result->edges)
+      std::cout << fmt::format("{} -> {}{}\n", e.from, e.to, e.verdict == netreach::Verdict::Unknown ? " (unknown)" : "");
+    std::cout << fmt::format("{} endpoints, {} edges not denied on {}\n", result->vertices.size(), result->edges.size(), args.port);
+    if (!args.from.empty()) {
+      auto reached = netreach::reachable_from(*result, args.from, false);
+      std::cout << fmt::format("{} reaches {} endpoint{} in any number of hops{}{}\n", args.from, reached.size(),
+                               reached.size() == 1 ? "" : "s", reached.empty() ? "" : ": ", fmt::join(reached, ", "));
+    }
+  }
+  return 0;
 }
 
 int run_summary(CommonArgs& common, const SummaryArgs& args) {
@@ -154,6 +204,7 @@ int main(int argc, char** argv) {
   QueryArgs query_args;
   CheckArgs check_args;
   SummaryArgs summary_args;
+  GraphArgs graph_args;
 
   // Subcommands are rows: name, help, setup, run.
   struct Command {
@@ -178,6 +229,17 @@ int main(int argc, char** argv) {
          cmd->add_option("-o,--output", check_args.output, "text, json or junit")->check(CLI::IsMember({"text", "json", "junit"}));
        },
        [&] { return run_check(common, check_args); }},
+      {"graph", "which endpoints reach which on --port (text, dot or json), and what --from reaches in any number of hops",
+       [&](CLI::App* cmd) {
+         cmd->add_option("-p,--port", graph_args.port, "5555, 5555/TCP, 53/UDP, or a named port")->required();
+         cmd->add_option("--protocol", graph_args.protocol, "TCP (default), UDP or SCTP");
+         cmd->add_option("-n,--namespace", graph_args.namespaces, "only endpoints of this namespace (repeatable)")
+             ->allow_extra_args(false);
+         cmd->add_flag("--world", graph_args.world, "add world and host as endpoints");
+         cmd->add_option("--from", graph_args.from, "list what this endpoint (NS/KIND/NAME) reaches, directly or through others");
+         cmd->add_option("-o,--output", graph_args.output, "text, dot or json")->check(CLI::IsMember({"text", "dot", "json"}));
+       },
+       [&] { return run_graph(common, graph_args); }},
       {"summary", "what was loaded: counts per kind, namespaces, pods, identities, policies, and what was ignored",
        [&](CLI::App* cmd) {
          cmd->add_option("-o,--output", summary_args.output, "text or json")->check(CLI::IsMember({"text", "json"}));

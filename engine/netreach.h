@@ -132,6 +132,36 @@ Result<QueryResult> query(const Model& model, const FlowQuery& flow);
 // Human-readable explanation (what `netreach query` prints).
 std::string render_text(const QueryResult& result);
 
+// ---- graph -------------------------------------------------------------------
+
+struct GraphQuery {
+  std::vector<std::string> namespaces;  // empty: every namespace
+  std::string port;                     // PORT, as for query
+  std::optional<Protocol> protocol;
+  bool include_world = false;           // add `world` and `host` vertices
+};
+
+struct Reachability {
+  std::vector<std::string> vertices;
+  struct Edge {
+    std::string from, to;
+    Verdict verdict;  // Allow or Unknown
+  };
+  std::vector<Edge> edges;
+};
+
+// Every pair of endpoints of the chosen namespaces, judged with query(); edges
+// are the pairs that are not denied. Quadratic in the number of endpoints.
+// Errors: a bad port, an unknown namespace.
+Result<Reachability> reachability(const Model& model, const GraphQuery& graph);
+
+// What `start` can reach in any number of hops (lateral movement), itself
+// excluded; unknown edges are followed only when `through_unknown`.
+std::vector<std::string> reachable_from(const Reachability& graph, const std::string& start, bool through_unknown);
+
+// Graphviz text: allowed edges solid, unknown edges dashed.
+std::string to_dot(const Reachability& graph);
+
 // ---- check -------------------------------------------------------------------
 
 struct Expectation {

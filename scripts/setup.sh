@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
-  libyaml-dev libfmt-dev nlohmann-json3-dev libcli11-dev catch2 libbenchmark-dev
+  libyaml-dev libfmt-dev nlohmann-json3-dev libcli11-dev catch2 libbenchmark-dev libboost-graph-dev
   clang libclang-rt-14-dev
   time
 )
