@@ -20,21 +20,44 @@
 namespace netreach::differential {
 
 // A minimal YAML tree: scalar, sequence or mapping (ordered).
+struct YNodeEntry;
+
+// (Entries are a separate type, defined below, because a vector of pairs
+// holding the enclosing type is incomplete for clang's libstdc++ checks.)
 struct YNode {
   enum class Kind : uint8_t { Scalar, Seq, Map };
   Kind kind = Kind::Scalar;
   std::string scalar;
   bool quoted = true;  // scalars are double-quoted unless plain (numbers, booleans)
-  std::vector<YNode> items;                          // Seq
-  std::vector<std::pair<std::string, YNode>> entries;  // Map
+  std::vector<YNode> items;         // Seq
+  std::vector<YNodeEntry> entries;  // Map
 
-  static YNode str(std::string s) { return YNode{Kind::Scalar, std::move(s), true, {}, {}}; }
-  static YNode plain(std::string s) { return YNode{Kind::Scalar, std::move(s), false, {}, {}}; }
-  static YNode seq() { return YNode{Kind::Seq, {}, false, {}, {}}; }
-  static YNode map() { return YNode{Kind::Map, {}, false, {}, {}}; }
-  YNode& add(YNode item) { items.push_back(std::move(item)); return items.back(); }
-  YNode& set(std::string key, YNode value) { entries.emplace_back(std::move(key), std::move(value)); return entries.back().second; }
+  static YNode str(std::string s);
+  static YNode plain(std::string s);
+  static YNode seq();
+  static YNode map();
+  YNode& add(YNode item);
+  YNode& set(std::string key, YNode value);
 };
+
+// A mapping entry; `first`/`second` as in the std::pair it replaces.
+struct YNodeEntry {
+  std::string first;
+  YNode second;
+};
+
+inline YNode YNode::str(std::string s) { return YNode{Kind::Scalar, std::move(s), true, {}, {}}; }
+inline YNode YNode::plain(std::string s) { return YNode{Kind::Scalar, std::move(s), false, {}, {}}; }
+inline YNode YNode::seq() { return YNode{Kind::Seq, {}, false, {}, {}}; }
+inline YNode YNode::map() { return YNode{Kind::Map, {}, false, {}, {}}; }
+inline YNode& YNode::add(YNode item) {
+  items.push_back(std::move(item));
+  return items.back();
+}
+inline YNode& YNode::set(std::string key, YNode value) {
+  entries.push_back(YNodeEntry{std::move(key), std::move(value)});
+  return entries.back().second;
+}
 
 struct GeneratedCluster {
   uint64_t seed = 0;
