@@ -43,6 +43,10 @@ Result<ExpectationsFile> load_expectations(const std::string& path, SourceTable&
     errors.push_back(field_error(list ? *list : root, "expectations", "must be a list of expectations"));
     return errors;
   }
+  // A gate that asserts nothing must not pass: an empty list is a mistake
+  // (a wrong file, a bad merge), never a green result.
+  if (list->items().empty())
+    errors.push_back(field_error(*list, "expectations", "is empty: a gate with no expectations asserts nothing"));
   for (size_t i = 0; i < list->items().size(); ++i) {
     const YamlNode& item = list->items()[i];
     std::string base = fmt::format("expectations[{}]", i);

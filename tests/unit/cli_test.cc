@@ -151,3 +151,10 @@ TEST_CASE("CLI summary: counts, identities and what was ignored", "[cli]") {
   CHECK(s["identities"] == 6);
   CHECK(s["objects_by_kind"]["Deployment"] == 6);
 }
+
+TEST_CASE("CLI check: an empty expectations list is an input error, not a pass", "[cli]") {
+  auto r = run_shell("f=$(mktemp) && printf 'apiVersion: netreach/v1\\nkind: Expectations\\nexpectations: []\\n' > \"$f\" && "
+                     "\"$NETREACH\" check -f fixtures/seed/clusters/prod -e \"$f\"; code=$?; rm -f \"$f\"; exit $code");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("expectations: is empty"));
+}
