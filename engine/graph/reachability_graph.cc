@@ -12,23 +12,10 @@
 #include <boost/graph/graphviz.hpp>
 #include <fmt/format.h>
 
+#include "query/endpoint_ref.h"
 #include "resolve/model.h"
 
 namespace netreach {
-namespace {
-
-std::string short_kind(const std::string& kind) {
-  if (kind == "Deployment") return "deploy";
-  if (kind == "StatefulSet") return "sts";
-  if (kind == "DaemonSet") return "ds";
-  if (kind == "ReplicaSet") return "rs";
-  if (kind == "ReplicationController") return "rc";
-  if (kind == "Job") return "job";
-  if (kind == "CronJob") return "cj";
-  return "po";
-}
-
-}  // namespace
 
 Result<Reachability> reachability(const Model& model, const GraphQuery& graph) {
   const Cluster& cluster = model.cluster;
@@ -41,7 +28,7 @@ Result<Reachability> reachability(const Model& model, const GraphQuery& graph) {
   // Unambiguous references: NS/KIND/NAME for workloads, NS/po/NAME for pods.
   std::vector<std::string> vertices;
   for (const auto& w : cluster.workloads)
-    if (wanted(w.namespace_)) vertices.push_back(fmt::format("{}/{}/{}", w.namespace_, short_kind(w.kind), w.name));
+    if (wanted(w.namespace_)) vertices.push_back(fmt::format("{}/{}/{}", w.namespace_, short_kind_name(w.kind), w.name));
   for (const auto& p : cluster.pods)
     if (!p.workload && wanted(p.namespace_)) vertices.push_back(fmt::format("{}/po/{}", p.namespace_, p.name));
   std::sort(vertices.begin(), vertices.end());

@@ -60,15 +60,6 @@ constexpr FieldHint kRuleHints[] = {
     {"toPorts", "toPorts belongs inside an ingress or egress rule", {}},
 };
 
-constexpr FieldHint kPeerSelectorHints[] = {
-    {"matchLabel", "did you mean matchLabels?", "leaving a broader selector than written"},
-    {"matchExpression", "did you mean matchExpressions?", "leaving a broader selector than written"},
-    {"namespaceSelector",
-     "Cilium selectors have no namespaceSelector; use matchLabels k8s:io.kubernetes.pod.namespace",
-     "leaving a broader selector than written"},
-    {"podSelector", "Cilium selectors have no podSelector; put the pod labels in matchLabels",
-     "leaving a broader selector than written"},
-};
 
 struct RuleContext {
   const Policy& policy;
@@ -325,8 +316,7 @@ PeerRule parse_peer_rule(ParseContext& ctx, const YamlNode& node, const std::str
     const YamlNode* seq = r.sequence(key);
     if (!seq) return;
     std::string base = r.child(key);
-    SelectorParseOptions opts;
-    opts.hints = kPeerSelectorHints;
+    SelectorParseOptions opts;  // default hints: namespaceSelector, podSelector, matchLabel...
     opts.unknown_consequence = "leaving a broader selector than written";
     for (size_t i = 0; i < seq->items().size(); ++i) {
       std::string p = index_path(base, i);

@@ -27,7 +27,9 @@ std::optional<std::string> canonical_kind(std::string_view k) {
   return std::nullopt;
 }
 
-std::string short_kind(const std::string& kind) {
+}  // namespace
+
+std::string short_kind_name(const std::string& kind) {
   if (kind == "Deployment") return "deploy";
   if (kind == "StatefulSet") return "sts";
   if (kind == "DaemonSet") return "ds";
@@ -37,6 +39,8 @@ std::string short_kind(const std::string& kind) {
   if (kind == "CronJob") return "cj";
   return "po";
 }
+
+namespace {
 
 // Pods of one workload that look alike (same labels, ports, network, node)
 // behave alike: keep one of each shape.
@@ -156,7 +160,7 @@ Result<EndpointRef> resolve_endpoint(const Model& model, const std::string& writ
   for (uint32_t w : lookup(model.workloads_by_name, key)) {
     const Workload& wl = cluster.workloads[w];
     if (wl.namespace_ != ns || wl.name != name || (kind && *kind != wl.kind)) continue;
-    candidates.push_back(fmt::format("{}/{}/{}", ns, short_kind(wl.kind), name));
+    candidates.push_back(fmt::format("{}/{}/{}", ns, short_kind_name(wl.kind), name));
     workload = w;
   }
   const Pod* named_pod = nullptr;

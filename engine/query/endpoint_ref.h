@@ -39,4 +39,8 @@ struct EndpointRef {
 
 Result<EndpointRef> resolve_endpoint(const Model& model, const std::string& written);
 
+// kubectl's short name of a workload kind ("Deployment" -> "deploy"), as used
+// in NS/KIND/NAME references; "po" for anything else.
+std::string short_kind_name(const std::string& kind);
+
 }  // namespace netreach
