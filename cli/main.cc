@@ -190,6 +190,8 @@ void add_common(CLI::App* cmd, CommonArgs& common) {
   cmd->add_option("--kustomize", common.options.kustomize_program, "program that builds kustomizations: kustomize or kubectl (default: auto)");
   cmd->add_option("--policy-enforcement", common.enforcement, "Cilium's policy enforcement mode")
       ->check(CLI::IsMember({"default", "always", "never"}));
+  cmd->add_flag("--enable-node-selector-labels", common.options.enable_node_selector_labels,
+                "Cilium's enable-node-selector-labels: accept fromNodes/toNodes");
   cmd->add_flag("-q,--quiet", common.quiet, "do not print warnings");
 }
 

@@ -425,7 +425,9 @@ void ClusterBuilder::add_policy(const YamlNode& object, PolicyKind kind) {
                              "the one applied last{}",
                              to_string(kind), policy.namespace_.empty() ? policy.name : policy.namespace_ + "/" + policy.name,
                              cluster_.policies[index].pos.to_string(),
-                             options_.policy.lenient ? ": using this one" : ", so the result depends on apply order")};
+                             options_.policy.lenient ? ": using this one"
+                                                     : ", so the result depends on apply order (are two clusters' "
+                                                       "manifests loaded together? point -f at one cluster)")};
     diagnostics_.push_back(std::move(d));
     cluster_.policies[index] = std::move(policy);
     first_content = std::move(content);
