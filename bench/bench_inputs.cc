@@ -1,5 +1,7 @@
 #include "bench_inputs.h"
 
+#include <yaml.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -144,6 +146,28 @@ const std::string& pod_dump_path() {
 long long pod_dump_bytes() {
   static long long size = static_cast<long long>(std::filesystem::file_size(pod_dump_path()));
   return size;
+}
+
+bool bare_libyaml_events(const std::string& path, size_t& events) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return false;
+  yaml_parser_t parser;
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_input_file(&parser, f);
+  bool ok = true;
+  for (bool done = false; !done;) {
+    yaml_event_t event;
+    if (!yaml_parser_parse(&parser, &event)) {
+      ok = false;
+      break;
+    }
+    done = event.type == YAML_STREAM_END_EVENT;
+    ++events;
+    yaml_event_delete(&event);
+  }
+  yaml_parser_delete(&parser);
+  std::fclose(f);
+  return ok;
 }
 
 }  // namespace netreach::bench

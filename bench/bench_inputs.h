@@ -26,6 +26,10 @@ namespace netreach::bench {
 
 // Path of a `kubectl get pods -o yaml`-like dump with workloads and policies.
 const std::string& pod_dump_path();
+
+// libyaml's event loop over one file, events dropped: the baseline every
+// ingest benchmark is a ratio of. False when the file cannot be read or parsed.
+bool bare_libyaml_events(const std::string& path, size_t& events);
 // Its size in bytes.
 long long pod_dump_bytes();
 

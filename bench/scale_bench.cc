@@ -8,7 +8,6 @@
 // (--benchmark_filter=BM_Load_150kPods$) for a figure of its own.
 #include <benchmark/benchmark.h>
 
-#include <yaml.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -26,28 +25,6 @@
 namespace netreach::bench {
 namespace {
 
-// libyaml's event loop over one file, events dropped. Returns false on error.
-bool bare_libyaml_events(const std::string& path, size_t& events) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return false;
-  yaml_parser_t parser;
-  yaml_parser_initialize(&parser);
-  yaml_parser_set_input_file(&parser, f);
-  bool ok = true;
-  for (bool done = false; !done;) {
-    yaml_event_t event;
-    if (!yaml_parser_parse(&parser, &event)) {
-      ok = false;
-      break;
-    }
-    done = event.type == YAML_STREAM_END_EVENT;
-    ++events;
-    yaml_event_delete(&event);
-  }
-  yaml_parser_delete(&parser);
-  std::fclose(f);
-  return ok;
-}
 
 void set_scale_counters(benchmark::State& state, const ScaleInput& input) {
   state.SetBytesProcessed(int64_t(state.iterations()) * input.bytes);
