@@ -306,8 +306,17 @@ void ClusterBuilder::add_pod_source(const YamlNode& object, const std::string& k
       for (size_t pi = 0; pi < ports->items().size(); ++pi) {
         const YamlNode& p = ports->items()[pi];
         std::string ppath = fmt::format("{}[{}]", cpath, pi);
+        if (!p.is_mapping()) {
+          diagnostics_.push_back(Diagnostic::error(p.pos(), ppath, fmt::format("{}: a container port must be a mapping", kind)));
+          continue;
+        }
         const YamlNode* number = r.child(&p, "containerPort", ppath + ".containerPort", YamlNode::Kind::Scalar);
-        if (!number) continue;
+        if (!number) {
+          // Required by the API server; dropping the port would hide a named port from policy.
+          if (!p.find("containerPort"))
+            diagnostics_.push_back(Diagnostic::error(p.pos(), ppath + ".containerPort", fmt::format("{}: containerPort is required", kind)));
+          continue;
+        }
         auto port = r.port_number(*number, ppath + ".containerPort");
         auto proto = r.protocol(&p, ppath);
         if (!port || !proto) continue;

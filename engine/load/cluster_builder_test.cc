@@ -92,3 +92,18 @@ spec: {containers: [{name: c, image: x}]}
   CHECK(c.workloads[*c.pods[0].workload].kind == "Deployment");
   CHECK(c.pods[0].display(c) == "a/web (pod web-5d4f-abcde)");
 }
+
+// A container port the API server would refuse is an error, not a silently missing named port.
+TEST_CASE("ClusterBuilder: a container port without containerPort is an error", "[builder]") {
+  auto built = build_from_yaml(R"(
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: a}
+spec: {containers: [{name: c, image: x, ports: [{name: http}]}]}
+)");
+  CHECK_FALSE(built.model);
+  bool named = false;
+  for (const auto& d : built.diagnostics)
+    named = named || d.field_path == "spec.containers[0].ports[0].containerPort";
+  CHECK(named);
+}
