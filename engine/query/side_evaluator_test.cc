@@ -401,7 +401,8 @@ spec:
   CHECK(verdict(*m, "b/db", "a/web", "8080") == A);
 }
 
-// R16.5: Cilium enforces ingress rules even when policyTypes lists only Egress.
+// R16.5, pkg/k8s/network_policy.go :: ParseNetworkPolicy: Cilium enforces the
+// rules it finds whatever policyTypes says, and adds deny-all for listed types.
 TEST_CASE("NetworkPolicy: policyTypes Egress with no egress rules denies all egress", "[evaluate][R16.5]") {
   auto m = with(R"(
 apiVersion: networking.k8s.io/v1
@@ -415,7 +416,8 @@ spec:
   CHECK(verdict(*m, "b/db", "a/client", "80") == A);
 }
 
-// R1.4 / R18.1: a Service port is translated to the backend's targetPort.
+// R1.4 / R18.1, bpf/bpf_lxc.c (service lookup before policy_can_egress4): a
+// Service port is translated to the backend's targetPort before policy runs.
 TEST_CASE("Services: policy sees the backend and its targetPort", "[evaluate][R18]") {
   auto m = with(R"(
 apiVersion: v1
@@ -444,7 +446,9 @@ spec:
   CHECK(verdict(*m, "b/db", "a/svc/empty", "80") == D);  // no backend: fails whatever the policy
 }
 
-// R17.1: a hostNetwork pod is host or remote-node; unknown without placement.
+// R17.1, pkg/ipcache/metadata.go :: resolveLabels (node IPs carry host /
+// remote-node identity): a hostNetwork pod is host or remote-node; unknown
+// without placement.
 TEST_CASE("hostNetwork: the verdict depends on node placement", "[evaluate][R17.1]") {
   auto m = with(R"(
 apiVersion: v1
