@@ -1,4 +1,4 @@
-// Identity formation: the label set Cilium gives an endpoint (SEMANTICS.md §2).
+// Identity formation: the label set Cilium gives an endpoint (docs/semantics.md#identities).
 //
 // A pod's identity is its pod labels with source k8s, minus spoofed
 // io.cilium.k8s* labels, plus the namespace, namespace-label, service-account
@@ -19,7 +19,7 @@ namespace netreach {
 
 // Which default label filter to emulate (the filter changed across releases).
 enum class LabelFilterVersion : uint8_t {
-  V1_17,  // the snapshot SEMANTICS.md was written from (v1.17 / 1.18-dev)
+  V1_17,  // v1.17 / 1.18-dev, the release docs/semantics.md follows
   V1_19,  // January 2026 releases: also excludes topology.kubernetes.io (cilium PR #43725)
 };
 

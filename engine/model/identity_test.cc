@@ -4,8 +4,8 @@
 
 using namespace netreach;
 
-// pkg/labelsfilter/filter.go :: defaultLabelPrefixCfg, filterLabels (R2.3).
-TEST_CASE("Label filter: default includes and excludes", "[identity][R2.3]") {
+// pkg/labelsfilter/filter.go :: defaultLabelPrefixCfg, filterLabels (docs/semantics.md#label-filter).
+TEST_CASE("Label filter: default includes and excludes", "[identity][label-filter]") {
   CHECK(label_filter_keeps("app"));
   CHECK(label_filter_keeps("app.kubernetes.io/name"));
   CHECK(label_filter_keeps("io.kubernetes.pod.namespace"));
@@ -28,13 +28,13 @@ TEST_CASE("Label filter: default includes and excludes", "[identity][R2.3]") {
 }
 
 // cilium PR #43725: January 2026 releases also drop topology.kubernetes.io.
-TEST_CASE("Label filter: topology labels are dropped from v1.19", "[identity][R2.3]") {
+TEST_CASE("Label filter: topology labels are dropped from v1.19", "[identity][label-filter]") {
   CHECK(label_filter_keeps("topology.kubernetes.io/zone", LabelFilterVersion::V1_17));
   CHECK_FALSE(label_filter_keeps("topology.kubernetes.io/zone", LabelFilterVersion::V1_19));
 }
 
-// pkg/k8s/utils/utils.go :: SanitizePodLabels (R2.1, R2.2).
-TEST_CASE("Pod identity: k8s labels plus namespace, namespace labels, service account, cluster", "[identity][R2.2]") {
+// pkg/k8s/utils/utils.go :: SanitizePodLabels (docs/semantics.md#pod-labels, #labels-cilium-adds).
+TEST_CASE("Pod identity: k8s labels plus namespace, namespace labels, service account, cluster", "[identity][labels-cilium-adds]") {
   Namespace ns{"shop", {{"kubernetes.io/metadata.name", "shop"}, {"team", "blue"}}, true, {}};
   Pod pod;
   pod.namespace_ = "shop";
@@ -59,7 +59,7 @@ TEST_CASE("Pod identity: k8s labels plus namespace, namespace labels, service ac
 }
 
 // pkg/identity/numericidentity.go: identity 7 carries kube-apiserver and remote-node.
-TEST_CASE("Reserved identities: kube-apiserver is also remote-node", "[identity][R2.4]") {
+TEST_CASE("Reserved identities: kube-apiserver is also remote-node", "[identity][reserved-identities]") {
   LabelSet api = reserved_identity_labels(ReservedIdentity::KubeApiserver);
   CHECK(api.has(SelectorKey{"reserved", "kube-apiserver"}));
   CHECK(api.has(SelectorKey{"reserved", "remote-node"}));

@@ -24,7 +24,7 @@ const Requirement* find_req(const Selector& s, const std::string& key) {
 
 // ------------------------------------------------------------------- subjects
 
-// pkg/k8s/apis/cilium.io/utils/utils.go :: ParseToCiliumRule (R4.2).
+// pkg/k8s/apis/cilium.io/utils/utils.go :: ParseToCiliumRule (docs/semantics.md#cnp-subjects).
 TEST_CASE("CNP subject: k8s namespace matchLabel replaced by the policy namespace, any-form kept",
           "[cnp_parser]") {
   auto r = parse(R"(apiVersion: cilium.io/v2
@@ -54,7 +54,7 @@ spec:
                  "overridden"));
 }
 
-// utils.go :: ParseToCiliumRule adds no namespace for a CCNP (R4.3).
+// utils.go :: ParseToCiliumRule adds no namespace for a CCNP (docs/semantics.md#ccnp-subjects).
 TEST_CASE("CCNP subject: as written", "[cnp_parser]") {
   const Rule& rule = only_rule(parse(R"(apiVersion: cilium.io/v2
 kind: CiliumClusterwideNetworkPolicy
@@ -67,7 +67,8 @@ spec:
   CHECK_FALSE(rule.node_selector);
 }
 
-// pkg/policy/api/rule_validation.go :: Rule.Sanitize; cnp_types.go :: Parse (R4.1, R4.4).
+// pkg/policy/api/rule_validation.go :: Rule.Sanitize; cnp_types.go :: Parse
+// (docs/semantics.md#subject-selection, #node-selectors).
 TEST_CASE("Subject: exactly one of endpointSelector/nodeSelector; nodeSelector only outside CNP spec",
           "[cnp_parser]") {
   auto both = parse(cnp(R"(
@@ -88,7 +89,7 @@ spec:
   nodeSelector: {matchLabels: {role: x}}
 )");
   CHECK(has_diag(in_spec, Severity::Error, "spec.nodeSelector", "rule cannot have NodeSelector", 5));
-  // The check only looks at `spec` (R4.4 quirk): specs[] is accepted.
+  // The check only looks at `spec` (a quirk, docs/semantics.md#node-selectors): specs[] is accepted.
   auto in_specs = parse(R"(apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
 metadata: {name: p, namespace: a}
@@ -111,7 +112,7 @@ spec:
 
 // ------------------------------------------------------------- peer scoping
 
-// utils.go :: getEndpointSelector (R6.1).
+// utils.go :: getEndpointSelector (docs/semantics.md#cnp-peer-scoping).
 TEST_CASE("CNP peer selector: namespace term added unless the namespace key is mentioned", "[cnp_parser]") {
   const Rule& rule = only_rule(parse(cnp(R"(
   ingress:
@@ -135,7 +136,7 @@ TEST_CASE("CNP peer selector: namespace term added unless the namespace key is m
   CHECK(rule.ingress[0].peer_kind == PeerKind::Endpoints);
 }
 
-// utils.go :: getEndpointSelector, namespace == "" branch (R6.2).
+// utils.go :: getEndpointSelector, namespace == "" branch (docs/semantics.md#ccnp-peer-scoping).
 TEST_CASE("CCNP peer selector: namespace Exists added unless namespace/reserved key or init subject",
           "[cnp_parser]") {
   const Rule& rule = only_rule(parse(ccnp(R"(
@@ -165,7 +166,8 @@ spec:
   CHECK(init.egress[0].endpoints[0].selector.is_wildcard());
 }
 
-// utils.go :: getEndpointSelector with addK8sPrefix false for requires (R6.1c, R15.1).
+// utils.go :: getEndpointSelector with addK8sPrefix false for requires
+// (docs/semantics.md#cnp-peer-scoping, #fromrequires-and-torequires).
 TEST_CASE("Requires: scoped like peers but without the reserved-key exception, not an L3 kind",
           "[cnp_parser]") {
   const Rule& rule = only_rule(parse(cnp(R"(
@@ -183,7 +185,8 @@ TEST_CASE("Requires: scoped like peers but without the reserved-key exception, n
 
 // --------------------------------------------------------------- peer kinds
 
-// pkg/policy/api/ingress.go :: SetAggregatedSelectors, rule.go :: mergeIngress (R6.6).
+// pkg/policy/api/ingress.go :: SetAggregatedSelectors, rule.go :: mergeIngress
+// (docs/semantics.md#rule-shapes).
 TEST_CASE("Peer kinds: no L3 field is Wildcard, an explicit empty list selects nothing", "[cnp_parser]") {
   const Rule& rule = only_rule(parse(cnp(R"(
   ingress:
@@ -205,7 +208,7 @@ TEST_CASE("Peer kinds: no L3 field is Wildcard, an explicit empty list selects n
   CHECK_FALSE(rule.ingress[3].explicit_empty_peers);
 }
 
-// IngressCommonRule.sanitize / EgressCommonRule.sanitize (R19.3).
+// IngressCommonRule.sanitize / EgressCommonRule.sanitize (docs/semantics.md#one-peer-kind-per-rule).
 TEST_CASE("Peer kinds: two L3 fields in one rule are rejected", "[cnp_parser]") {
   auto r = parse(cnp(R"(
   egress:
@@ -223,7 +226,8 @@ TEST_CASE("Peer kinds: two L3 fields in one rule are rejected", "[cnp_parser]") 
   CHECK(has_diag(cidrs, Severity::Error, "spec.egress[0].toCIDRSet", "combining toCIDR and toCIDRSet"));
 }
 
-// pkg/policy/api/rule_validation.go :: CIDR.sanitize, CIDRRule.sanitize (R8.2, R8.3).
+// pkg/policy/api/rule_validation.go :: CIDR.sanitize, CIDRRule.sanitize
+// (docs/semantics.md#cidr-except, #cidr-forms).
 TEST_CASE("CIDR peers: toCIDR takes a bare IP, toCIDRSet needs a prefix, excepts inside", "[cnp_parser]") {
   const Rule& rule = only_rule(parse(cnp(R"(
   egress:
@@ -258,7 +262,8 @@ TEST_CASE("CIDR peers: toCIDR takes a bare IP, toCIDRSet needs a prefix, excepts
   CHECK(has_diag(bad, Severity::Error, "spec.egress[1].toCIDR[0]", "invalid CIDR", 14));
 }
 
-// pkg/policy/api/entity.go :: EntitySelectorMapping; CRD enum (R7.1, R19.1).
+// pkg/policy/api/entity.go :: EntitySelectorMapping; CRD enum (docs/semantics.md#entities,
+// #api-server-validation).
 TEST_CASE("Entities: known names parsed, unknown and world-ipv4 rejected", "[cnp_parser]") {
   const Rule& rule = only_rule(parse(cnp(R"(
   ingress:
@@ -276,7 +281,7 @@ TEST_CASE("Entities: known names parsed, unknown and world-ipv4 rejected", "[cnp
   CHECK(has_diag(bad, Severity::Error, "spec.ingress[0].fromEntities[1]", "not in the CiliumNetworkPolicy CRD enum"));
 }
 
-// R9.1: toServices entries; pkg/policy/api/service.go.
+// docs/semantics.md#toservices: toServices entries; pkg/policy/api/service.go.
 TEST_CASE("Services: k8sService and k8sServiceSelector", "[cnp_parser]") {
   const Rule& rule = only_rule(parse(cnp(R"(
   egress:
@@ -302,7 +307,7 @@ TEST_CASE("Services: k8sService and k8sServiceSelector", "[cnp_parser]") {
   CHECK(has_diag(bad, Severity::Error, "spec.egress[0].toServices[0].k8sServiceSelector.selector", "required"));
 }
 
-// pkg/policy/api/fqdn.go :: FQDNSelector.sanitize (R10.2, R14.1).
+// pkg/policy/api/fqdn.go :: FQDNSelector.sanitize (docs/semantics.md#fqdn-matching, #deny-rules).
 TEST_CASE("FQDNs: lower-cased without trailing dot, one of matchName/matchPattern, not in deny",
           "[cnp_parser]") {
   const Rule& rule = only_rule(parse(cnp(R"(
@@ -327,7 +332,7 @@ TEST_CASE("FQDNs: lower-cased without trailing dot, one of matchName/matchPatter
   CHECK(has_diag(bad, Severity::Error, "spec.egressDeny[0].toFQDNs", "not allowed in egressDeny", 11));
 }
 
-// rule_validation.go: ErrFromToNodesRequiresNodeSelectorOption (R17.5).
+// rule_validation.go: ErrFromToNodesRequiresNodeSelectorOption (docs/semantics.md#fromnodes-and-tonodes).
 TEST_CASE("Nodes: fromNodes needs enable_node_selector_labels", "[cnp_parser]") {
   std::string text = cnp(R"(
   ingress:
@@ -343,7 +348,7 @@ TEST_CASE("Nodes: fromNodes needs enable_node_selector_labels", "[cnp_parser]") 
   CHECK(rule.ingress[0].nodes[0].selector.to_string() == "{role=cp}");  // no namespace term
 }
 
-// R17.6: groups are resolved at runtime.
+// docs/semantics.md#cloud-groups: groups are resolved at runtime.
 TEST_CASE("Groups: peer kind Groups and unevaluated", "[cnp_parser]") {
   const Rule& rule = only_rule(parse(cnp(R"(
   egress:
@@ -356,7 +361,7 @@ TEST_CASE("Groups: peer kind Groups and unevaluated", "[cnp_parser]") {
 // ------------------------------------------------------------- selectors
 
 // apimachinery ValidateLabelSelector, run by EndpointSelector.sanitize; CRD
-// matchLabels pattern (R19.1, R19.2).
+// matchLabels pattern (docs/semantics.md#api-server-validation, #agent-validation).
 TEST_CASE("Selectors: operators, values and label syntax are validated", "[cnp_parser]") {
   auto r = parse(cnp(R"(
   ingress:
@@ -384,7 +389,7 @@ TEST_CASE("Selectors: operators, values and label syntax are validated", "[cnp_p
   CHECK(has_diag(r, Severity::Error, "spec.ingress[0].fromEndpoints[4].matchLabels.app", "63"));
 }
 
-// CRD structural pruning (R19.1, R21.1).
+// CRD structural pruning (docs/semantics.md#api-server-validation, #pruned-fields).
 TEST_CASE("Selectors: namespaceSelector under toEndpoints is unknown, with a hint", "[cnp_parser]") {
   std::string text = cnp(R"(
   egress:
@@ -413,7 +418,7 @@ TEST_CASE("Unknown fields: matchLabel and toPort get hints", "[cnp_parser]") {
   CHECK(has_diag(r, Severity::Error, "spec.ingress[0].toPort", "did you mean toPorts?", 11));
 }
 
-// Rule.Sanitize: deny rules have no L7 or authentication (R14.1).
+// Rule.Sanitize: deny rules have no L7 or authentication (docs/semantics.md#deny-rules).
 TEST_CASE("Deny rules: PortDenyRule has only ports, no authentication", "[cnp_parser]") {
   auto r = parse(cnp(R"(
   ingressDeny:
@@ -433,7 +438,7 @@ TEST_CASE("Deny rules: PortDenyRule has only ports, no authentication", "[cnp_pa
   CHECK(ok.egress_deny[0].ports[0].to_string() == "22/ANY");
 }
 
-// R13.3: authentication.mode enum.
+// docs/semantics.md#mutual-authentication: authentication.mode enum.
 TEST_CASE("Authentication: required is unevaluated, unknown mode rejected", "[cnp_parser]") {
   const Rule& rule = only_rule(parse(cnp(R"(
   ingress:

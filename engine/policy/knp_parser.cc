@@ -1,5 +1,5 @@
 // networking.k8s.io/v1 NetworkPolicy -> one Rule, translated as Cilium does
-// (pkg/k8s/network_policy.go :: ParseNetworkPolicy, R16).
+// (pkg/k8s/network_policy.go :: ParseNetworkPolicy, docs/semantics.md#kubernetes-networkpolicy).
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -61,7 +61,7 @@ std::optional<PortProtocol> parse_knp_port(ParseContext& ctx, const YamlNode& no
   MapReader r(ctx, node, path);
   PortProtocol port;
   port.ref = derive_ref(base, path, node.pos());
-  port.protocol = Protocol::TCP;  // R16.4: protocol defaults to TCP
+  port.protocol = Protocol::TCP;  // docs/semantics.md#knp-ports: protocol defaults to TCP
   bool ok = true;
   if (auto proto = r.string("protocol")) {
     auto p = parse_port_protocol(*proto);
@@ -170,7 +170,7 @@ std::optional<CidrPeer> parse_ip_block(ParseContext& ctx, const YamlNode& node, 
   return peer;
 }
 
-// One from[]/to[] peer -> one PeerRule (R16.2, parseNetworkPolicyPeer).
+// One from[]/to[] peer -> one PeerRule (docs/semantics.md#knp-peers, parseNetworkPolicyPeer).
 std::optional<PeerRule> parse_peer(ParseContext& ctx, const YamlNode& node, const std::string& path,
                                    PeerRule rule, const std::string& ns) {
   rule.ref.path = path;
@@ -215,7 +215,7 @@ std::optional<PeerRule> parse_peer(ParseContext& ctx, const YamlNode& node, cons
     if (!sel) return std::nullopt;
     if (sel->requirements.empty()) {
       // An empty namespaceSelector selects every namespace: the namespace
-      // label exists (R16.2).
+      // label exists (docs/semantics.md#knp-peers).
       sel->requirements.push_back(Requirement{SelectorKey::parse(namespace_key()), SelectorOp::Exists, {},
                                               RequirementOrigin::Translated});
     }
@@ -249,7 +249,7 @@ void parse_knp_rules(ParseContext& ctx, MapReader& spec, std::string_view key, D
     const YamlNode* peers = r.sequence(peers_key);
     r.finish(kKnpRuleHints, "which may widen this rule");
     if (!peers || peers->items().empty()) {
-      // R16.3: a missing or empty from/to is the true wildcard (no namespace
+      // docs/semantics.md#knp-empty-peers: a missing or empty from/to is the true wildcard (no namespace
       // term): every identity, world and nodes included.
       base.peer_kind = PeerKind::Endpoints;
       base.endpoints.push_back(EndpointPeer{Selector{}, base.ref});
@@ -279,7 +279,7 @@ void parse_k8s_policy_body(ParseContext& ctx, MapReader& top, Policy& policy,
   Rule rule;
   rule.ref = RuleRef{policy.kind, policy.namespace_, policy.name, "spec", spec_node->pos()};
 
-  // R16.1: subject = podSelector with k8s: keys + the policy namespace.
+  // docs/semantics.md#knp-subject: subject = podSelector with k8s: keys + the policy namespace.
   if (const YamlNode* pod = spec.get("podSelector")) {
     if (auto sel = parse_pod_selector(ctx, *pod, spec.child("podSelector"), policy.namespace_, true))
       rule.subject = std::move(*sel);
@@ -306,7 +306,7 @@ void parse_k8s_policy_body(ParseContext& ctx, MapReader& top, Policy& policy,
   parse_knp_rules(ctx, spec, "egress", Direction::Egress, policy, rule.egress);
   spec.finish(kKnpSpecHints, "so its content is ignored");
 
-  // R16.5 (network_policy.go :: ParseNetworkPolicy): Cilium translates both
+  // docs/semantics.md#knp-policytypes (network_policy.go :: ParseNetworkPolicy): Cilium translates both
   // lists whatever policyTypes says, and adds a deny-all `[{}]` rule for an
   // empty direction that the policy types enforce.
   auto deny_all = [&](Direction d) {
@@ -324,10 +324,10 @@ void parse_k8s_policy_body(ParseContext& ctx, MapReader& top, Policy& policy,
   if (no_egress && has_egress_type) rule.egress.push_back(deny_all(Direction::Egress));
   if (!has_egress_type && !no_egress && types)
     ctx.warn(types->pos(), "spec.policyTypes",
-             "policyTypes does not list Egress, but Cilium enforces the egress rules anyway (R16.5)");
+             "policyTypes does not list Egress, but Cilium enforces the egress rules anyway (docs/semantics.md#knp-policytypes)");
   if (!has_ingress_type && !no_ingress && types)
     ctx.warn(types->pos(), "spec.policyTypes",
-             "policyTypes does not list Ingress, but Cilium enforces the ingress rules anyway (R16.5)");
+             "policyTypes does not list Ingress, but Cilium enforces the ingress rules anyway (docs/semantics.md#knp-policytypes)");
 
   rule.default_deny = EnableDefaultDeny{true, true};
   policy.rules.push_back(std::move(rule));

@@ -17,7 +17,7 @@ Rule knp_rule(const PolicyParseResult& r) {
 }
 }  // namespace
 
-// pkg/k8s/network_policy.go :: ParseNetworkPolicy, parsePodSelector (R16.1).
+// pkg/k8s/network_policy.go :: ParseNetworkPolicy, parsePodSelector (docs/semantics.md#knp-subject).
 TEST_CASE("KNP subject: podSelector keys get k8s: and the policy namespace", "[knp_parser]") {
   Rule rule = knp_rule(parse(knp(R"(
   podSelector:
@@ -31,7 +31,7 @@ TEST_CASE("KNP subject: podSelector keys get k8s: and the policy namespace", "[k
   CHECK(rule.default_deny.egress);
 }
 
-// network_policy.go :: ParseNetworkPolicy (R16.3).
+// network_policy.go :: ParseNetworkPolicy (docs/semantics.md#knp-empty-peers).
 TEST_CASE("KNP: empty from is the true wildcard", "[knp_parser]") {
   Rule rule = knp_rule(parse(knp(R"(
   podSelector: {}
@@ -52,7 +52,7 @@ TEST_CASE("KNP: empty from is the true wildcard", "[knp_parser]") {
   CHECK(rule.ingress[1].ports[0].to_string() == "80/TCP");
 }
 
-// network_policy.go :: parseNetworkPolicyPeer (R16.2).
+// network_policy.go :: parseNetworkPolicyPeer (docs/semantics.md#knp-peers).
 TEST_CASE("KNP peers: each from[] item is its own PeerRule with the same ports", "[knp_parser]") {
   Rule rule = knp_rule(parse(knp(R"(
   podSelector: {}
@@ -92,7 +92,7 @@ TEST_CASE("KNP peers: each from[] item is its own PeerRule with the same ports",
   CHECK(in[0].ports[3].to_string() == "*/SCTP");
 }
 
-// network_policy.go :: ParseNetworkPolicy policyTypes handling (R16.5).
+// network_policy.go :: ParseNetworkPolicy policyTypes handling (docs/semantics.md#knp-policytypes).
 TEST_CASE("KNP policyTypes: Egress-only with no egress rules adds deny-all egress", "[knp_parser]") {
   Rule rule = knp_rule(parse(knp(R"(
   podSelector: {}
@@ -138,7 +138,7 @@ TEST_CASE("KNP policyTypes: absent or Ingress adds deny-all ingress; rules are k
   CHECK(both.egress[0].peer_kind == PeerKind::Wildcard);
 }
 
-// networking.k8s.io/v1 validation (ValidateNetworkPolicySpec) (R20).
+// networking.k8s.io/v1 validation (ValidateNetworkPolicySpec) (docs/semantics.md#schema).
 TEST_CASE("KNP validation: peers, ports, ipBlock, policyTypes, unknown fields", "[knp_parser]") {
   auto r = parse(knp(R"(
   podSelector: {}

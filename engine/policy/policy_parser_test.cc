@@ -104,7 +104,8 @@ status: {anything: goes}
   CHECK(rule.egress[0].endpoints[1].ref.policy_namespace == "default");
 }
 
-// pkg/k8s/apis/cilium.io/v2/cnp_types.go :: Parse decides ErrEmptyCNP (R4.5).
+// pkg/k8s/apis/cilium.io/v2/cnp_types.go :: Parse decides ErrEmptyCNP
+// (docs/semantics.md#whole-object-rejected).
 TEST_CASE("CNP object: neither spec nor specs is rejected", "[policy_parser]") {
   auto r = parse(R"(apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
@@ -127,7 +128,7 @@ ingress: []
 }
 
 // Older Cilium examples (examples/policies/host/lock-down-*.yaml) put
-// `description` at the top level; the CRD has it only in Rule (R20).
+// `description` at the top level; the CRD has it only in Rule (docs/semantics.md#schema).
 TEST_CASE("CNP object: a top-level description is unknown, with a hint", "[policy_parser]") {
   auto r = parse(R"(apiVersion: cilium.io/v2
 kind: CiliumClusterwideNetworkPolicy
@@ -203,7 +204,8 @@ spec:
 )";
 
 // The CRD schema is structural: the API server prunes unknown fields
-// (pkg/k8s/apis/cilium.io/client/crds/v2/ciliumnetworkpolicies.yaml, R19.1, R21.1).
+// (pkg/k8s/apis/cilium.io/client/crds/v2/ciliumnetworkpolicies.yaml,
+// docs/semantics.md#api-server-validation, #pruned-fields).
 TEST_CASE("Seed example: strict mode refuses fromPorts with its path and line", "[policy_parser]") {
   auto r = parse(kSeedExample);
   CHECK_FALSE(r.policy);
@@ -235,7 +237,7 @@ TEST_CASE("Seed example: lenient mode prunes fromPorts and keeps fromEntities wo
 
 // ------------------------------------------------------------------ lenient
 
-// R4.5 (cnp_types.go :: Parse): one invalid rule rejects the whole object.
+// docs/semantics.md#whole-object-rejected (cnp_types.go :: Parse): one invalid rule rejects the whole object.
 TEST_CASE("Lenient: an invalid rule drops the whole object with a warning", "[policy_parser]") {
   auto r = parse(cnp(R"(
   ingress:
@@ -262,7 +264,8 @@ TEST_CASE("Lenient: an agent-side failure says the agent ignores it", "[policy_p
 
 // ---------------------------------------------------------------- enableDefaultDeny
 
-// pkg/policy/api/rule_validation.go :: Rule.Sanitize defaults enableDefaultDeny (R5.3).
+// pkg/policy/api/rule_validation.go :: Rule.Sanitize defaults enableDefaultDeny
+// (docs/semantics.md#enabledefaultdeny).
 TEST_CASE("enableDefaultDeny: defaults per direction to having rules, explicit values win", "[policy_parser]") {
   auto r = parse(cnp(R"(
   ingressDeny: [{fromEntities: [world]}]
@@ -287,7 +290,7 @@ TEST_CASE("enableDefaultDeny: defaults per direction to having rules, explicit v
   CHECK(has_diag(r, Severity::Error, "spec.enableDefaultDeny.ingress", "boolean"));
 }
 
-// R5.2 / R6.6: `[{}]` is one rule that allows nothing; `[]` is nothing.
+// docs/semantics.md#default-deny, #rule-shapes: `[{}]` is one rule that allows nothing; `[]` is nothing.
 TEST_CASE("Empty lists: ingress [] is nothing, ingress [{}] is one wildcard rule without ports",
           "[policy_parser]") {
   auto r = parse(cnp(R"(

@@ -185,7 +185,7 @@ struct PortSpec {
   bool range = false;
 };
 
-// One ports[] entry (PortProtocol.sanitize, R11.1-R11.3).
+// One ports[] entry (PortProtocol.sanitize, docs/semantics.md#port-syntax, #protocols, #port-ranges).
 std::optional<PortSpec> parse_port_entry(ParseContext& ctx, const YamlNode& node,
                                             const std::string& path) {
   if (!expect_mapping(ctx, node, path)) return std::nullopt;
@@ -220,7 +220,7 @@ std::optional<PortSpec> parse_port_entry(ParseContext& ctx, const YamlNode& node
       spec.range = spec.port.end_port > spec.port.port;
       if (spec.port.is_named() && *end > 0)
         ctx.warn(r.get("endPort")->pos(), r.child("endPort"),
-                 "endPort with a named port: the range runs from the resolved number to endPort (R11.4)");
+                 "endPort with a named port: the range runs from the resolved number to endPort (docs/semantics.md#named-ports)");
     }
   } else if (r.get("endPort")) {
     ok = false;
@@ -293,7 +293,7 @@ bool parse_fqdn_selector(ParseContext& ctx, const YamlNode& node, const std::str
   }
   r.finish();
   if (!ok || !out || (!n && !p)) return ok;
-  // Matching is case-insensitive with an implied trailing dot (R10.2).
+  // Matching is case-insensitive with an implied trailing dot (docs/semantics.md#fqdn-matching).
   std::string text = lower(n ? *n : *p);
   if (text.size() > 1 && text.back() == '.') text.pop_back();
   (n ? out->match_name : out->match_pattern) = std::move(text);
@@ -437,7 +437,7 @@ void parse_to_ports(ParseContext& ctx, const YamlNode& node, const std::string& 
     }
 
     // PortRule.sanitize and IngressRule/EgressRule.sanitize
-    // (pkg/policy/api/rule_validation.go), R13.2.
+    // (pkg/policy/api/rule_validation.go), docs/semantics.md#l7-validity.
     const std::string rules_path = r.child("rules");
     if (l7.dns && ingress)
       ctx.reject(Rejecter::Agent, item.pos(), rules_path, "DNS rules are not allowed on ingress");

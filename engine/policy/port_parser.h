@@ -1,14 +1,13 @@
 // Port and ICMP parsing for CNP/CCNP rules: toPorts (PortRule / PortDenyRule),
 // icmps (ICMPRule), and the port-text rules shared with the KNP parser.
 //
-// parse_to_ports flattens every `ports[]` entry of every toPorts item into
-// PeerRule::ports, each with its own RuleRef (`...toPorts[0].ports[1]`), and
-// records L7 / listener / TLS constructs as Unevaluated. It validates what the
-// API server and PortRule.sanitize check (R11, R13.2, R19): port text,
-// endPort 0-65535, protocol enum, at most 40 ports, and the L7 constraints
-// (one L7 type; http/kafka/l7proto need TCP; dns needs TCP/UDP/ANY, explicit
-// non-zero ports, no ranges, egress only; no L7 on port 0; `l7` needs
-// `l7proto`; listener egress-only and without rules; serverNames with L7 need
+// parse_to_ports flattens every `ports[]` entry of every toPorts item into PeerRule::ports, each
+// with its own RuleRef (`...toPorts[0].ports[1]`), and records L7 / listener / TLS constructs as
+// Unevaluated. It validates what the API server and PortRule.sanitize check
+// (docs/semantics.md#ports-and-protocols, #l7-validity, #validation): port text, endPort 0-65535,
+// protocol enum, at most 40 ports, and the L7 constraints (one L7 type; http/kafka/l7proto need
+// TCP; dns needs TCP/UDP/ANY, explicit non-zero ports, no ranges, egress only; no L7 on port 0;
+// `l7` needs `l7proto`; listener egress-only and without rules; serverNames with L7 need
 // terminatingTLS; host policies allow only egress DNS).
 #pragma once
 

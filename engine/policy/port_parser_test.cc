@@ -23,7 +23,7 @@ PeerRule first_egress(const PolicyParseResult& r) {
 }
 }  // namespace
 
-// pkg/iana :: IsSvcName; rule_validation.go :: PortProtocol.sanitize (R11.1).
+// pkg/iana :: IsSvcName; rule_validation.go :: PortProtocol.sanitize (docs/semantics.md#port-syntax).
 TEST_CASE("Port text: IANA names and base-auto numbers", "[port_parser]") {
   CHECK(is_iana_service_name("http"));
   CHECK(is_iana_service_name("dns-tcp"));
@@ -46,7 +46,8 @@ TEST_CASE("Port text: IANA names and base-auto numbers", "[port_parser]") {
   CHECK_FALSE(parse_port_number("1__0"));
 }
 
-// R11.1-R11.3: ports flattened with their refs; named ports lower-cased.
+// docs/semantics.md#port-syntax, #protocols, #port-ranges: ports flattened with their refs; named
+// ports lower-cased.
 TEST_CASE("toPorts: every ports[] entry of every item, with paths and defaults", "[port_parser]") {
   PeerRule p = first_egress(parse(cnp(R"(
   egress:
@@ -81,7 +82,8 @@ TEST_CASE("toPorts: an empty list is the same as no toPorts", "[port_parser]") {
   CHECK_FALSE(p.has_to_ports);
 }
 
-// CRD schema: port is a string; endPort an int32 0-65535; protocol enum (R19.1).
+// CRD schema: port is a string; endPort an int32 0-65535; protocol enum
+// (docs/semantics.md#api-server-validation).
 TEST_CASE("toPorts: type and range errors name the field", "[port_parser]") {
   auto r = parse(cnp(R"(
   ingress:
@@ -112,7 +114,7 @@ TEST_CASE("toPorts: type and range errors name the field", "[port_parser]") {
   CHECK(has_diag(r, Severity::Error, base + "[7].port", "IANA service name"));
 }
 
-// rule_validation.go :: maxPorts (R11.3).
+// rule_validation.go :: maxPorts (docs/semantics.md#port-ranges).
 TEST_CASE("toPorts: more than 40 ports are rejected", "[port_parser]") {
   std::string ports;
   for (int i = 0; i < 41; ++i) ports += "{port: \"" + std::to_string(1000 + i) + "\"},";
@@ -120,7 +122,7 @@ TEST_CASE("toPorts: more than 40 ports are rejected", "[port_parser]") {
   CHECK(has_diag(r, Severity::Error, "spec.ingress[0].toPorts[0].ports", "too many ports"));
 }
 
-// rule_validation.go :: IngressRule.sanitize errUnsupportedICMPWithToPorts (R12.1).
+// rule_validation.go :: IngressRule.sanitize errUnsupportedICMPWithToPorts (docs/semantics.md#icmp).
 TEST_CASE("icmps: not together with toPorts", "[port_parser]") {
   auto r = parse(cnp(R"(
   ingress:
@@ -130,7 +132,7 @@ TEST_CASE("icmps: not together with toPorts", "[port_parser]") {
   CHECK(has_diag(r, Severity::Error, "spec.ingress[0].icmps", "cannot be combined", 10));
 }
 
-// pkg/policy/api/icmp.go (R12.1).
+// pkg/policy/api/icmp.go (docs/semantics.md#icmp).
 TEST_CASE("icmps: family, numeric and named types per family", "[port_parser]") {
   PeerRule p = first_ingress(parse(cnp(R"(
   ingress:
@@ -169,7 +171,7 @@ TEST_CASE("icmps: family, numeric and named types per family", "[port_parser]") 
   CHECK(has_diag(bad, Severity::Error, "spec.ingress[0].icmps[0].fields[3].type", "required"));
 }
 
-// rule_validation.go :: PortRule.sanitize, L7Rules.sanitize (R13.2).
+// rule_validation.go :: PortRule.sanitize, L7Rules.sanitize (docs/semantics.md#l7-validity).
 TEST_CASE("L7: http needs TCP, not port 0, one L7 type; recorded as unevaluated", "[port_parser]") {
   PeerRule ok = first_ingress(parse(cnp(R"(
   ingress:
@@ -221,7 +223,7 @@ TEST_CASE("L7: http needs TCP, not port 0, one L7 type; recorded as unevaluated"
   CHECK(has_diag(kafka, Severity::Error, "spec.ingress[0].toPorts[0].rules.kafka[0].role", "produce or consume"));
 }
 
-// PortRule.sanitize: DNS rules (R13.2).
+// PortRule.sanitize: DNS rules (docs/semantics.md#l7-validity).
 TEST_CASE("L7 DNS: egress only, TCP/UDP/ANY, explicit non-zero ports, no ranges", "[port_parser]") {
   PeerRule ok = first_egress(parse(cnp(R"(
   egress:
@@ -284,7 +286,7 @@ TEST_CASE("L7: listener egress-only without rules; serverNames with L7 need term
   CHECK(ok.unevaluated == std::vector<Unevaluated>{Unevaluated::Listener, Unevaluated::TlsInspection});
 }
 
-// IngressRule.sanitize / EgressRule.sanitize with a host policy (R13.2).
+// IngressRule.sanitize / EgressRule.sanitize with a host policy (docs/semantics.md#l7-validity).
 TEST_CASE("L7 in nodeSelector rules: only egress DNS", "[port_parser]") {
   auto r = parse(R"(apiVersion: cilium.io/v2
 kind: CiliumClusterwideNetworkPolicy

@@ -3,16 +3,17 @@
 //
 // matchLabels become In requirements with one value; matchExpressions are kept
 // as written (values sorted). Keys are split by SelectorKey::parse (source
-// prefixes, R3.2) unless SelectorParseOptions says to prefix them (KNP keys are
-// plain Kubernetes label keys that Cilium prefixes with `k8s:`, R16.1).
+// prefixes, docs/semantics.md#label-sources) unless SelectorParseOptions says to prefix them (KNP keys are
+// plain Kubernetes label keys that Cilium prefixes with `k8s:`, docs/semantics.md#knp-subject).
 //
-// Validation (R19.1/R19.2): operator In|NotIn|Exists|DoesNotExist; In/NotIn
-// need values, Exists/DoesNotExist none; label values <= 63 characters of the
-// label-value pattern; keys are Kubernetes qualified names (checked in Cilium's
+// Validation (docs/semantics.md#api-server-validation, #agent-validation): operator
+// In|NotIn|Exists|DoesNotExist; In/NotIn need values, Exists/DoesNotExist none; label values <= 63
+// characters of the label-value pattern; keys are Kubernetes qualified names (checked in Cilium's
 // internal `source.key` form, as EndpointSelector.sanitize sees them).
 //
-// The namespace-scoping helpers apply what Cilium adds to subjects (R4.2) and
-// peers (R6.1, R6.2), each term tagged with its RequirementOrigin.
+// The namespace-scoping helpers apply what Cilium adds to subjects (docs/semantics.md#cnp-subjects)
+// and peers (docs/semantics.md#cnp-peer-scoping, #ccnp-peer-scoping), each term tagged with its
+// RequirementOrigin.
 #pragma once
 
 #include <optional>
@@ -30,7 +31,8 @@ struct SelectorParseOptions {
   // Non-empty: keys are plain label keys; each becomes `key_source:key_prefix+key`.
   std::string_view key_source;
   std::string_view key_prefix;
-  // A matchLabels key (as written) to drop (CNP subject: the namespace label, R4.2).
+  // A matchLabels key (as written) to drop (CNP subject: the namespace label,
+  // docs/semantics.md#cnp-subjects).
   std::string_view drop_match_label;
   RequirementOrigin origin = RequirementOrigin::Written;
   // Unknown-field hints for this position (e.g. namespaceSelector under toEndpoints).
@@ -49,13 +51,13 @@ bool is_valid_label_value(std::string_view value);
 // Empty when `key` is a valid qualified name ("prefix/name"), else why not.
 std::string qualified_name_problem(std::string_view key);
 
-// R4.2 (utils.go :: ParseToCiliumRule): CNP subject gets
+// docs/semantics.md#cnp-subjects (utils.go :: ParseToCiliumRule): CNP subject gets
 // k8s:io.kubernetes.pod.namespace=<ns> (the caller dropped a written k8s: one).
 void add_cnp_subject_namespace(Selector& subject, const std::string& policy_namespace);
 
-// R6.1 / R6.2 (utils.go :: getEndpointSelector): the term Cilium adds to a peer
-// selector. `is_requires` drops the reserved-key exception (fromRequires /
-// toRequires go through it without the k8s prefix flag).
+// docs/semantics.md#cnp-peer-scoping, #ccnp-peer-scoping (utils.go :: getEndpointSelector): the
+// term Cilium adds to a peer selector. `is_requires` drops the reserved-key exception (fromRequires
+// / toRequires go through it without the k8s prefix flag).
 void scope_peer_selector(Selector& peer, PolicyKind kind, const std::string& policy_namespace,
                          bool subject_selects_init, bool is_requires);
 

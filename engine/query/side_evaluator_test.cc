@@ -1,5 +1,5 @@
-// Semantics of one flow, rule by rule. Each test names the SEMANTICS.md rule
-// and the Cilium source that decides it, with allow and deny cases.
+// Semantics of one flow, rule by rule. Each test names the docs/semantics.md
+// section and the Cilium source that decides it, with allow and deny cases.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -60,8 +60,8 @@ constexpr auto D = Verdict::Deny;
 
 }  // namespace
 
-// R1.1, bpf/bpf_lxc.c: egress on the sender and ingress on the receiver.
-TEST_CASE("Flow: both sides must allow", "[evaluate][R1.1]") {
+// docs/semantics.md#both-sides, bpf/bpf_lxc.c: egress on the sender and ingress on the receiver.
+TEST_CASE("Flow: both sides must allow", "[evaluate][both-sides]") {
   auto m = with(R"(
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
@@ -85,8 +85,8 @@ spec:
   CHECK(r.flows.at(0).ingress.verdict == D);
 }
 
-// R5.2, pkg/policy/repository.go :: computePolicyEnforcementAndRules.
-TEST_CASE("Enforcement: no policy allows, ingress [{}] denies all, directions are separate", "[evaluate][R5.2]") {
+// docs/semantics.md#default-deny, pkg/policy/repository.go :: computePolicyEnforcementAndRules.
+TEST_CASE("Enforcement: no policy allows, ingress [{}] denies all, directions are separate", "[evaluate][default-deny]") {
   auto none = with("");
   CHECK(verdict(*none, "a/client", "b/db", "5432") == A);
   auto m = with(R"(
@@ -101,8 +101,9 @@ spec:
   CHECK(verdict(*m, "b/db", "a/web", "8080") == A);  // egress of db is not enforced
 }
 
-// R5.3, pkg/policy/api/rule_validation.go :: Rule.Sanitize; repository.go (wildcardRule).
-TEST_CASE("Enforcement: enableDefaultDeny false allows all but denies", "[evaluate][R5.3]") {
+// docs/semantics.md#enabledefaultdeny, pkg/policy/api/rule_validation.go :: Rule.Sanitize;
+// repository.go (wildcardRule).
+TEST_CASE("Enforcement: enableDefaultDeny false allows all but denies", "[evaluate][enabledefaultdeny]") {
   auto m = with(R"(
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
@@ -118,8 +119,8 @@ spec:
   CHECK(explain(*m, "a/client", "b/db", "5432").flows.at(0).ingress.enforcement == Enforcement::DenyOnly);
 }
 
-// R5.4, pkg/policy/mapstate.go :: determineAllowLocalhostIngress.
-TEST_CASE("Enforcement: the local host reaches pods in default deny, unless denied", "[evaluate][R5.4]") {
+// docs/semantics.md#allow-localhost, pkg/policy/mapstate.go :: determineAllowLocalhostIngress.
+TEST_CASE("Enforcement: the local host reaches pods in default deny, unless denied", "[evaluate][allow-localhost]") {
   auto m = with(R"(
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
@@ -139,8 +140,8 @@ spec:
   CHECK(verdict(*strict, "host", "b/db", "5432") == D);
 }
 
-// R6.1, pkg/k8s/apis/cilium.io/utils/utils.go :: getEndpointSelector.
-TEST_CASE("CNP peers: scoped to the policy namespace unless it is named", "[evaluate][R6.1]") {
+// docs/semantics.md#cnp-peer-scoping, pkg/k8s/apis/cilium.io/utils/utils.go :: getEndpointSelector.
+TEST_CASE("CNP peers: scoped to the policy namespace unless it is named", "[evaluate][cnp-peer-scoping]") {
   auto m = with(R"(
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
@@ -161,7 +162,7 @@ spec:
 }
 
 // The seed's mistake: the explanation names the scoping and the fix.
-TEST_CASE("Explanation: a namespace-scoped selector says how to leave the namespace", "[explain][R6.1]") {
+TEST_CASE("Explanation: a namespace-scoped selector says how to leave the namespace", "[explain][cnp-peer-scoping]") {
   auto m = with(R"(
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
@@ -186,8 +187,9 @@ spec:
   CHECK_THAT(egress.suggestion, Catch::Contains("k8s:io.kubernetes.pod.namespace: b"));
 }
 
-// R6.2, getEndpointSelector (namespace == "" branch); R4.3 ParseToCiliumRule.
-TEST_CASE("CCNP: subjects in every namespace, {} peers are all pods but not world", "[evaluate][R6.2][R4.3]") {
+// docs/semantics.md#ccnp-peer-scoping, getEndpointSelector (namespace == "" branch);
+// docs/semantics.md#ccnp-subjects ParseToCiliumRule.
+TEST_CASE("CCNP: subjects in every namespace, {} peers are all pods but not world", "[evaluate][ccnp-peer-scoping][ccnp-subjects]") {
   auto m = with(R"(
 apiVersion: cilium.io/v2
 kind: CiliumClusterwideNetworkPolicy
@@ -202,8 +204,8 @@ spec:
   CHECK(verdict(*m, "remote-node", "a/web", "8080") == D);
 }
 
-// R6.2a: a NotIn namespace term skips scoping and matches non-pods too.
-TEST_CASE("CNP peers: NotIn on the namespace key also matches world", "[evaluate][R6.2a]") {
+// docs/semantics.md#negative-namespace-terms: a NotIn namespace term skips scoping and matches non-pods too.
+TEST_CASE("CNP peers: NotIn on the namespace key also matches world", "[evaluate][negative-namespace-terms]") {
   auto m = with(R"(
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
@@ -217,8 +219,8 @@ spec:
   CHECK(verdict(*m, "b/other", "b/db", "5432") == D);
 }
 
-// R6.6, pkg/policy/api/ingress.go (empty non-nil slices); rule.go :: mergeIngress.
-TEST_CASE("Rule shapes: empty rule, L4-only wildcard, explicit empty list", "[evaluate][R6.6]") {
+// docs/semantics.md#rule-shapes, pkg/policy/api/ingress.go (empty non-nil slices); rule.go :: mergeIngress.
+TEST_CASE("Rule shapes: empty rule, L4-only wildcard, explicit empty list", "[evaluate][rule-shapes]") {
   auto l4only = with(R"(
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
@@ -241,8 +243,8 @@ spec:
   CHECK(verdict(*explicit_empty, "b/other", "b/db", "5432") == D);
 }
 
-// R7.1, pkg/policy/api/entity.go :: EntitySelectorMapping.
-TEST_CASE("Entities: world, cluster, all, host, remote-node, kube-apiserver", "[evaluate][R7.1]") {
+// docs/semantics.md#entities, pkg/policy/api/entity.go :: EntitySelectorMapping.
+TEST_CASE("Entities: world, cluster, all, host, remote-node, kube-apiserver", "[evaluate][entities]") {
   auto m = with(R"(
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
@@ -270,8 +272,9 @@ spec:
   CHECK(verdict(*m, "a/client", "fqdn:example.com", "9999") == A);
 }
 
-// R8.1/R8.2, pkg/ipcache/metadata.go :: resolveLabels; pkg/policy/api/cidr.go.
-TEST_CASE("CIDR: external addresses only, except carves out", "[evaluate][R8]") {
+// docs/semantics.md#cidr-scope, #cidr-except, pkg/ipcache/metadata.go :: resolveLabels;
+// pkg/policy/api/cidr.go.
+TEST_CASE("CIDR: external addresses only, except carves out", "[evaluate][cidr-rules]") {
   auto m = with(R"(
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
@@ -290,8 +293,9 @@ spec:
   CHECK(verdict(*m, "a/client", "world", "80") == Verdict::Unknown);  // depends on the address
 }
 
-// R11.1-R11.3, pkg/policy/l4.go, rule.go (ANY expands to TCP/UDP/SCTP).
-TEST_CASE("Ports: numbers, ranges, port 0, protocols", "[evaluate][R11]") {
+// docs/semantics.md#port-syntax, #protocols, #port-ranges, pkg/policy/l4.go, rule.go (ANY expands
+// to TCP/UDP/SCTP).
+TEST_CASE("Ports: numbers, ranges, port 0, protocols", "[evaluate][ports-and-protocols]") {
   auto m = with(R"(
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
@@ -314,8 +318,8 @@ spec:
   CHECK(verdict(*m, "a/web", "b/db", "12345/TCP") == D);
 }
 
-// R11.4, pkg/policy/l4.go :: toMapState; pkg/types/portmap.go.
-TEST_CASE("Named ports: ingress on the destination, egress cluster-wide", "[evaluate][R11.4]") {
+// docs/semantics.md#named-ports, pkg/policy/l4.go :: toMapState; pkg/types/portmap.go.
+TEST_CASE("Named ports: ingress on the destination, egress cluster-wide", "[evaluate][named-ports]") {
   auto m = with(R"(
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
@@ -339,8 +343,8 @@ spec:
   CHECK(verdict(*m, "a/client", "b/other", "53/TCP") == D);
 }
 
-// R14.2, pkg/policy/mapstate.go :: insertWithChanges (deny wins).
-TEST_CASE("Deny: wins over any allow, from any policy kind", "[evaluate][R14]") {
+// docs/semantics.md#deny-wins, pkg/policy/mapstate.go :: insertWithChanges (deny wins).
+TEST_CASE("Deny: wins over any allow, from any policy kind", "[evaluate][deny-and-combination]") {
   auto m = with(R"(
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
@@ -370,8 +374,9 @@ spec:
   CHECK(r.flows.at(0).ingress.decisive->policy_name == "no-client");
 }
 
-// R16, pkg/k8s/network_policy.go :: ParseNetworkPolicy, parseNetworkPolicyPeer.
-TEST_CASE("NetworkPolicy: podSelector scoping, namespaceSelector, empty from, ipBlock", "[evaluate][R16]") {
+// docs/semantics.md#kubernetes-networkpolicy, pkg/k8s/network_policy.go :: ParseNetworkPolicy,
+// parseNetworkPolicyPeer.
+TEST_CASE("NetworkPolicy: podSelector scoping, namespaceSelector, empty from, ipBlock", "[evaluate][kubernetes-networkpolicy]") {
   auto m = with(R"(
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -401,9 +406,9 @@ spec:
   CHECK(verdict(*m, "b/db", "a/web", "8080") == A);
 }
 
-// R16.5, pkg/k8s/network_policy.go :: ParseNetworkPolicy: Cilium enforces the
+// docs/semantics.md#knp-policytypes, pkg/k8s/network_policy.go :: ParseNetworkPolicy: Cilium enforces the
 // rules it finds whatever policyTypes says, and adds deny-all for listed types.
-TEST_CASE("NetworkPolicy: policyTypes Egress with no egress rules denies all egress", "[evaluate][R16.5]") {
+TEST_CASE("NetworkPolicy: policyTypes Egress with no egress rules denies all egress", "[evaluate][knp-policytypes]") {
   auto m = with(R"(
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -416,9 +421,9 @@ spec:
   CHECK(verdict(*m, "b/db", "a/client", "80") == A);
 }
 
-// R1.4 / R18.1, bpf/bpf_lxc.c (service lookup before policy_can_egress4): a
+// docs/semantics.md#service-backends, bpf/bpf_lxc.c (service lookup before policy_can_egress4): a
 // Service port is translated to the backend's targetPort before policy runs.
-TEST_CASE("Services: policy sees the backend and its targetPort", "[evaluate][R18]") {
+TEST_CASE("Services: policy sees the backend and its targetPort", "[evaluate][services]") {
   auto m = with(R"(
 apiVersion: v1
 kind: Service
@@ -446,10 +451,10 @@ spec:
   CHECK(verdict(*m, "b/db", "a/svc/empty", "80") == D);  // no backend: fails whatever the policy
 }
 
-// R17.1, pkg/ipcache/metadata.go :: resolveLabels (node IPs carry host /
+// docs/semantics.md#hostnetwork-pods, pkg/ipcache/metadata.go :: resolveLabels (node IPs carry host /
 // remote-node identity): a hostNetwork pod is host or remote-node; unknown
 // without placement.
-TEST_CASE("hostNetwork: the verdict depends on node placement", "[evaluate][R17.1]") {
+TEST_CASE("hostNetwork: the verdict depends on node placement", "[evaluate][hostnetwork-pods]") {
   auto m = with(R"(
 apiVersion: v1
 kind: Pod
@@ -470,9 +475,10 @@ spec:
   REQUIRE(r.flows.size() == 2);
 }
 
-// R10.1-R10.3, pkg/policy/api/fqdn.go; pkg/fqdn/matchpattern: toFQDNs allows a
-// name only once Cilium's DNS proxy sees it resolved (rules.dns on port 53).
-TEST_CASE("toFQDNs: allowed when the name matches and DNS goes through the proxy", "[evaluate][R10]") {
+// docs/semantics.md#fqdn-peers, #fqdn-matching, #dns-visibility, pkg/policy/api/fqdn.go;
+// pkg/fqdn/matchpattern: toFQDNs allows a name only once Cilium's DNS proxy sees it resolved
+// (rules.dns on port 53).
+TEST_CASE("toFQDNs: allowed when the name matches and DNS goes through the proxy", "[evaluate][tofqdns-and-dns]") {
   const std::string dns_rule = R"(
   - toEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: b, app: other}}]
     toPorts: [{ports: [{port: "53", protocol: ANY}], rules: {dns: [{matchPattern: "*.example.com"}]}}]
@@ -503,7 +509,7 @@ spec:
   CHECK_THAT(r.flows.at(0).egress.near_misses[0].reasons.at(0), Catch::Contains("never learns its addresses"));
 }
 
-TEST_CASE("FqdnPeer: matchName and matchPattern", "[R10.2]") {
+TEST_CASE("FqdnPeer: matchName and matchPattern", "[fqdn-matching]") {
   FqdnPeer name{"api.example.com", "", {}};
   CHECK(name.matches("API.example.com."));
   CHECK_FALSE(name.matches("x.api.example.com"));

@@ -1,6 +1,6 @@
 // IdentityTable: every identity of the cluster, each label set once.
 //
-// Evaluation works per identity, never per pod (SEMANTICS.md §2): the 30
+// Evaluation works per identity, never per pod (docs/semantics.md#identities): the 30
 // replicas of a Deployment, and every pod with the same labels in the same
 // namespace, share one identity. Reserved identities (host, world, ...) are in
 // the table too, so selectors and entities are judged the same way for all.
@@ -30,7 +30,7 @@ struct Identity {
   std::optional<ReservedIdentity> reserved;  // reserved only
 
   // Is this a Cilium endpoint, i.e. something that enforces policy?
-  // Pods, and the health, ingress and init endpoints (R4.3). Not host (no
+  // Pods, and the health, ingress and init endpoints (docs/semantics.md#ccnp-subjects). Not host (no
   // host firewall), world, remote-node, kube-apiserver or unmanaged.
   bool is_endpoint() const;
 };

@@ -1,5 +1,5 @@
-// Brute-force reference evaluator; see brute_force.h. Section numbers (R...)
-// refer to the project's Cilium semantics reference (SEMANTICS.md).
+// Brute-force reference evaluator; see brute_force.h. Section anchors
+// (docs/semantics.md#...) refer to the project's Cilium semantics reference.
 #include "brute_force.h"
 
 #include <algorithm>
@@ -10,7 +10,7 @@
 namespace netreach::differential {
 namespace {
 
-// ---- identities: label sets (R2) ------------------------------------------
+// ---- identities: label sets (docs/semantics.md#identities) ------------------------------------------
 
 struct L {
   std::string source, key, value;
@@ -19,7 +19,7 @@ using Labels = std::vector<L>;
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-// R2.3, the default label filter. Patterns are anchored at the start of the key.
+// docs/semantics.md#label-filter, the default label filter. Patterns are anchored at the start of the key.
 // ".*beta.kubernetes.io" is the one unanchored pattern ('.' = any character).
 bool regex_beta_matches(std::string_view key) {
   static constexpr std::string_view tail = "beta.kubernetes.io";
@@ -68,7 +68,8 @@ Labels identity_of(const Cluster& cluster, const BfPeer& peer) {
   }
   const Pod& pod = *peer.pod;
   std::vector<std::pair<std::string, std::string>> raw;
-  // R2.2: spoofed io.cilium.k8s* labels are removed; the namespace label is overwritten.
+  // docs/semantics.md#labels-cilium-adds: spoofed io.cilium.k8s* labels are removed; the namespace
+  // label is overwritten.
   for (const auto& [k, v] : pod.labels) {
     if (starts_with(k, "io.cilium.k8s")) continue;
     if (k == "io.kubernetes.pod.namespace") continue;
@@ -90,7 +91,7 @@ Labels identity_of(const Cluster& cluster, const BfPeer& peer) {
   return out;
 }
 
-// ---- selectors (R3) ---------------------------------------------------------
+// ---- selectors (docs/semantics.md#selectors) ---------------------------------------------------------
 
 const L* lookup(const Labels& labels, const SelectorKey& key) {
   for (const auto& l : labels)
@@ -116,7 +117,7 @@ bool selector_matches(const Selector& s, const Labels& labels) {
   return true;  // {} selects everything
 }
 
-// ---- CIDR (R8) ----------------------------------------------------------------
+// ---- CIDR (docs/semantics.md#cidr-rules) ----------------------------------------------------------------
 
 bool prefix_contains(const IpPrefix& p, const IpAddress& ip) {
   if (p.address.v6 != ip.v6) return false;
@@ -135,7 +136,7 @@ struct Eval {
   bool allow_localhost = true;
   std::vector<const Selector*> allow_requires, deny_requires;  // of the side being evaluated
 
-  // Named port resolution (R11.4). `subject` is the endpoint whose policy is
+  // Named port resolution (docs/semantics.md#named-ports). `subject` is the endpoint whose policy is
   // evaluated; on ingress it is the destination.
   std::optional<uint16_t> resolve_named(const std::string& name, Protocol proto, Direction dir, const Pod& subject) {
     std::set<uint16_t> numbers;
@@ -187,13 +188,13 @@ struct Eval {
   }
 
   bool peer_matches(const PeerRule& pr, const BfPeer& peer, const Labels& peer_labels) {
-    if (pr.explicit_empty_peers) return false;  // `fromEndpoints: []` selects nothing (R6.6)
+    if (pr.explicit_empty_peers) return false;  // `fromEndpoints: []` selects nothing (docs/semantics.md#rule-shapes)
     switch (pr.peer_kind) {
       case PeerKind::Wildcard: return true;
       case PeerKind::Endpoints: {
-        // R15.1: every requirement collected for this direction is ANDed into
-        // every endpoint selector (allow requirements into allow rules, deny
-        // requirements into deny rules); entities and CIDR peers are unaffected.
+        // docs/semantics.md#fromrequires-and-torequires: every requirement collected for this
+        // direction is ANDed into every endpoint selector (allow requirements into allow rules,
+        // deny requirements into deny rules); entities and CIDR peers are unaffected.
         const auto& reqs = pr.deny ? deny_requires : allow_requires;
         for (const Selector* req : reqs)
           if (!selector_matches(*req, peer_labels)) return false;
@@ -202,7 +203,7 @@ struct Eval {
         return false;
       }
       case PeerKind::Cidr:
-        if (peer.kind != BfPeer::Kind::World) return false;  // R8.1: never pods or nodes
+        if (peer.kind != BfPeer::Kind::World) return false;  // docs/semantics.md#cidr-scope: never pods or nodes
         for (const auto& c : pr.cidrs) {
           if (!prefix_contains(c.rule.prefix, peer.ip)) continue;
           bool excepted = false;
@@ -218,7 +219,8 @@ struct Eval {
     }
   }
 
-  // Does this ingress/egress (deny) element cover (peer, port, proto)? (R6.6, R11)
+  // Does this ingress/egress (deny) element cover (peer, port, proto)?
+  // (docs/semantics.md#rule-shapes, #ports-and-protocols)
   bool covers(const PeerRule& pr, const BfPeer& peer, const Labels& peer_labels, uint16_t port, Protocol proto,
               const Pod& subject) {
     if (!pr.unevaluated.empty()) unknown = true;
@@ -234,24 +236,25 @@ struct Eval {
     return true;  // L3 only: every port and protocol
   }
 
-  // One side (R1.3, R5).
+  // One side (docs/semantics.md#per-direction-verdict, #enforcement).
   Verdict side(const Pod& subject, Direction dir, const BfPeer& peer, uint16_t port, Protocol proto) {
     Labels subject_labels = identity_of(cluster, BfPeer::of(subject));
     Labels peer_labels = identity_of(cluster, peer);
     std::vector<const Rule*> selecting;
     for (const auto& policy : cluster.policies) {
       bool in_scope = policy.kind == PolicyKind::CiliumClusterwideNetworkPolicy || policy.namespace_ == subject.namespace_;
-      if (!in_scope) continue;  // R14.4
+      if (!in_scope) continue;  // docs/semantics.md#namespace-boundaries
       for (const auto& rule : policy.rules) {
-        if (rule.node_selector) continue;  // host policies never select pods (R4.1)
+        if (rule.node_selector) continue;  // host policies never select pods (docs/semantics.md#subject-selection)
         if (!selector_matches(rule.subject, subject_labels)) continue;
         bool has = dir == Direction::Ingress ? !(rule.ingress.empty() && rule.ingress_deny.empty())
                                              : !(rule.egress.empty() && rule.egress_deny.empty());
         if (has) selecting.push_back(&rule);
       }
     }
-    if (selecting.empty()) return Verdict::Allow;  // not enforcing (R5.2)
-    // R15.1: fromRequires / toRequires of every rule selecting the subject.
+    if (selecting.empty()) return Verdict::Allow;  // not enforcing (docs/semantics.md#default-deny)
+    // docs/semantics.md#fromrequires-and-torequires: fromRequires / toRequires of every rule
+    // selecting the subject.
     allow_requires.clear();
     deny_requires.clear();
     for (const Rule* r : selecting) {
@@ -263,13 +266,13 @@ struct Eval {
     bool default_deny = false;
     for (const Rule* r : selecting)
       default_deny = default_deny || (dir == Direction::Ingress ? r->default_deny.ingress : r->default_deny.egress);
-    // Deny first (R14.2).
+    // Deny first (docs/semantics.md#deny-wins).
     for (const Rule* r : selecting)
       for (const auto& pr : dir == Direction::Ingress ? r->ingress_deny : r->egress_deny)
         if (covers(pr, peer, peer_labels, port, proto, subject)) return Verdict::Deny;
-    // Local host auto-allow on ingress (R5.4), after denies.
+    // Local host auto-allow on ingress (docs/semantics.md#allow-localhost), after denies.
     if (allow_localhost && dir == Direction::Ingress && peer.kind == BfPeer::Kind::Host) return Verdict::Allow;
-    // No rule enables default deny: allow-all except denies (R5.3).
+    // No rule enables default deny: allow-all except denies (docs/semantics.md#enabledefaultdeny).
     if (!default_deny) return Verdict::Allow;
     for (const Rule* r : selecting)
       for (const auto& pr : dir == Direction::Ingress ? r->ingress : r->egress)
@@ -285,7 +288,7 @@ Verdict brute_force_verdict(const Cluster& cluster, const BfPeer& from, const Bf
   Eval eval{cluster};
   eval.allow_localhost = allow_localhost;
   bool allowed = true;
-  // R1.1: each Cilium endpoint side enforces on its own; both must allow.
+  // docs/semantics.md#both-sides: each Cilium endpoint side enforces on its own; both must allow.
   if (from.kind == BfPeer::Kind::Pod && !from.pod->host_network)
     allowed = eval.side(*from.pod, Direction::Egress, to, port, protocol) == Verdict::Allow;
   if (to.kind == BfPeer::Kind::Pod && !to.pod->host_network)

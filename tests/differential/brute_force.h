@@ -1,7 +1,9 @@
 // Brute-force reference evaluator for differential testing.
 //
 // Decides one flow straight from a Cluster's pods, namespaces and parsed
-// policies, as a direct transcription of SEMANTICS.md (R1-R8, R11, R14, R16):
+// policies, as a direct transcription of docs/semantics.md (decision procedure,
+// identities, selectors, subjects, enforcement, endpoint peers, entities, CIDR
+// rules, ports and protocols, deny and combination, Kubernetes NetworkPolicy):
 // no identity table, no caches, no policy index, nothing shared with
 // engine/query or engine/resolve. It is deliberately slow and simple: every
 // call re-forms both peers' label sets and walks every rule of every policy.
@@ -44,7 +46,7 @@ struct BfPeer {
   static BfPeer remote_node() { return BfPeer{Kind::RemoteNode, nullptr, {}}; }
 };
 
-// allow_localhost: the agent's allow-localhost=always (R5.4); false = "policy".
+// allow_localhost: the agent's allow-localhost=always (docs/semantics.md#allow-localhost); false = "policy".
 Verdict brute_force_verdict(const Cluster& cluster, const BfPeer& from, const BfPeer& to, uint16_t port,
                             Protocol protocol, bool allow_localhost = true);
 
@@ -53,7 +55,7 @@ inline Verdict brute_force_verdict(const Cluster& cluster, const Pod& from, cons
   return brute_force_verdict(cluster, BfPeer::of(from), BfPeer::of(to), port, protocol);
 }
 
-// The label set (source, key, value) an endpoint's identity carries (R2), as
+// The label set (source, key, value) an endpoint's identity carries (docs/semantics.md#identities), as
 // "source:key=value" strings, sorted. Exposed for tests and mismatch reports.
 std::vector<std::string> brute_force_identity(const Cluster& cluster, const BfPeer& peer);
 

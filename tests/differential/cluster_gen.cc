@@ -175,9 +175,9 @@ class Generator {
     if (rng_.chance(0.5)) labels.set("tier", S(rng_.pick(kTiers)));
     if (rng_.chance(0.1)) labels.set("app.kubernetes.io/name", S(rng_.pick(kApps)));
     if (rng_.chance(0.1)) labels.set("pod-template-hash", S("abc"));
-    if (rng_.chance(0.07)) labels.set("io.cilium.k8s.policy.serviceaccount", S("sa1"));  // spoofed (R2.2)
-    if (rng_.chance(0.07)) labels.set("io.kubernetes.pod.namespace", S(some_ns()));       // overwritten (R2.2)
-    if (rng_.chance(0.07)) labels.set("statefulset.kubernetes.io/pod-name", S(name));    // filtered (R2.3)
+    if (rng_.chance(0.07)) labels.set("io.cilium.k8s.policy.serviceaccount", S("sa1"));  // spoofed (docs/semantics.md#labels-cilium-adds)
+    if (rng_.chance(0.07)) labels.set("io.kubernetes.pod.namespace", S(some_ns()));       // overwritten (docs/semantics.md#labels-cilium-adds)
+    if (rng_.chance(0.07)) labels.set("statefulset.kubernetes.io/pod-name", S(name));    // filtered (docs/semantics.md#label-filter)
 
     YNode spec = YNode::map();
     if (rng_.chance(0.5)) spec.set("serviceAccountName", S(rng_.chance(0.5) ? "sa1" : "sa2"));
@@ -255,14 +255,14 @@ class Generator {
         default: exprs.add(expression("app", "DoesNotExist")); break;
       }
     }
-    if (rng_.chance(0.08)) {  // label-filter keys on the subject too (R2.3)
+    if (rng_.chance(0.08)) {  // label-filter keys on the subject too (docs/semantics.md#label-filter)
       if (rng_.chance(0.5)) ml.set("pod-template-hash", S("abc"));
       else exprs.add(expression("statefulset.kubernetes.io/pod-name", "DoesNotExist"));
     }
     if (ccnp && rng_.chance(0.15)) ml.set("k8s:io.kubernetes.pod.namespace", S(some_ns()));
-    if (!ccnp && rng_.chance(0.05)) ml.set("io.kubernetes.pod.namespace", S(some_ns()));       // ANDed (R4.2)
-    if (!ccnp && rng_.chance(0.05)) ml.set("k8s:io.kubernetes.pod.namespace", S(some_ns()));   // overwritten (R4.2)
-    if (!ccnp && rng_.chance(0.05))  // a matchExpressions term on the namespace is kept and ANDed (R4.2)
+    if (!ccnp && rng_.chance(0.05)) ml.set("io.kubernetes.pod.namespace", S(some_ns()));       // ANDed (docs/semantics.md#cnp-subjects)
+    if (!ccnp && rng_.chance(0.05)) ml.set("k8s:io.kubernetes.pod.namespace", S(some_ns()));   // overwritten (docs/semantics.md#cnp-subjects)
+    if (!ccnp && rng_.chance(0.05))  // a matchExpressions term on the namespace is kept and ANDed (docs/semantics.md#cnp-subjects)
       exprs.add(expression("k8s:io.kubernetes.pod.namespace", "In", rng_.subset(namespaces_, 1, 2)));
     if (!ml.entries.empty()) sel.set("matchLabels", std::move(ml));
     if (!exprs.items.empty()) sel.set("matchExpressions", std::move(exprs));
@@ -286,14 +286,14 @@ class Generator {
         break;
       case 5: ml.set("io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name", S(some_ns())); break;
       case 6: ml.set("io.cilium.k8s.policy.serviceaccount", S(rng_.chance(0.5) ? "sa1" : "default")); break;
-      case 7:  // kept by the label filter, or filtered out so that they match nothing (R2.3)
+      case 7:  // kept by the label filter, or filtered out so that they match nothing (docs/semantics.md#label-filter)
         switch (rng_.range(0, 2)) {
           case 0: ml.set("app.kubernetes.io/name", S(rng_.pick(kApps))); break;
           case 1: ml.set("pod-template-hash", S("abc")); break;
           default: exprs.add(expression("statefulset.kubernetes.io/pod-name", "Exists")); break;
         }
         break;
-      case 8: exprs.add(expression("io.kubernetes.pod.namespace", "NotIn", {some_ns()})); break;  // R6.2a
+      case 8: exprs.add(expression("io.kubernetes.pod.namespace", "NotIn", {some_ns()})); break;  // docs/semantics.md#negative-namespace-terms
       case 9: exprs.add(expression("app", "In", rng_.subset(kApps, 1, 2))); break;
       case 10:
         exprs.add(expression("tier", "DoesNotExist"));
@@ -325,9 +325,9 @@ class Generator {
         {"http", 0, ""},    {"dns", 0, "UDP"},    {"dns", 0, "ANY"},   {"0", 0, "TCP"},       {"0", 0, "ANY"},
         {"9090", 0, "ANY"}, {"metrics", 0, ""},   {"5432", 0, "TCP"},  {"web", 0, "TCP"},     {"8079", 8081, "ANY"},
         {"db", 0, "TCP"},   {"53", 0, "ANY"},     {"0", 100, "TCP"},
-        {"http", 8090, "TCP"},  // named port with endPort: resolved number up to endPort (R11.4)
-        {"8080", 8000, "TCP"},  // endPort <= port: a single port (R11.3)
-        {"HTTP", 0, "ANY"},     // names are lower-cased (R11.1)
+        {"http", 8090, "TCP"},  // named port with endPort: resolved number up to endPort (docs/semantics.md#named-ports)
+        {"8080", 8000, "TCP"},  // endPort <= port: a single port (docs/semantics.md#port-ranges)
+        {"HTTP", 0, "ANY"},     // names are lower-cased (docs/semantics.md#port-syntax)
         {"7000", 0, "SCTP"},  {"http", 0, "ANY"},
     };
     const E& e = rng_.pick(entries);
@@ -391,11 +391,11 @@ class Generator {
         rule.set(pre + "CIDRSet", std::move(set));
       }
     } else {
-      // An explicit empty L3 list: selects nothing, even with toPorts (R6.6).
+      // An explicit empty L3 list: selects nothing, even with toPorts (docs/semantics.md#rule-shapes).
       static const std::vector<std::string> kinds = {"Endpoints", "Entities", "CIDR", "CIDRSet"};
       rule.set(pre + rng_.pick(kinds), YNode::seq());
     }
-    if (rng_.chance(0.08)) {  // fromRequires / toRequires: ANDed into endpoint peers (R15)
+    if (rng_.chance(0.08)) {  // fromRequires / toRequires: ANDed into endpoint peers (docs/semantics.md#fromrequires-and-torequires)
       YNode reqs = YNode::seq();
       YNode sel = YNode::map();
       YNode& ml = sel.set("matchLabels", YNode::map());
@@ -443,7 +443,7 @@ class Generator {
       if (!rng_.chance(d.p)) continue;
       any_direction = true;
       YNode list = YNode::seq();
-      if (!rng_.chance(0.05)) {  // else the explicit `[]`, which counts as nothing (R5.2)
+      if (!rng_.chance(0.05)) {  // else the explicit `[]`, which counts as nothing (docs/semantics.md#default-deny)
         int n = rng_.range(1, 2);
         for (int i = 0; i < n; ++i) list.add(peer_rule(d.ingress));
         (d.ingress ? ingress_rules : egress_rules) = true;
@@ -557,7 +557,7 @@ class Generator {
     const char* peers_field = ingress ? "from" : "to";
     double r = rng_.range(0, 99) / 100.0;
     if (r < 0.2) {
-      // absent: every peer (R16.3)
+      // absent: every peer (docs/semantics.md#knp-empty-peers)
     } else if (r < 0.3) {
       rule.set(peers_field, YNode::seq());  // empty: every peer too
     } else {

@@ -256,7 +256,7 @@ TEST_CASE("Differential: verdicts do not depend on the order of documents, rules
   REQUIRE(failures.empty());
 }
 
-TEST_CASE("Differential: the brute force forms identities as R2 says", "[differential]") {
+TEST_CASE("Differential: the brute force forms identities as docs/semantics.md says", "[differential]") {
   // A self-check of the reference evaluator's label formation on a fixed pod.
   auto model = testing::model_from_yaml(R"(
 apiVersion: v1
