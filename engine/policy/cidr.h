@@ -24,7 +24,7 @@ struct IpPrefix {
   uint8_t length = 0;
 
   // "10.0.0.0/8", "fd00::/64". A bare address is accepted only when
-  // allow_bare_address is set (toCIDR accepts one, toCIDRSet does not: R8.3).
+  // allow_bare_address is set (toCIDR accepts one, toCIDRSet does not: docs/semantics.md#cidr-forms).
   // Host bits set below the mask are accepted and masked off, as Go's
   // net.ParseCIDR does.
   static std::optional<IpPrefix> parse(std::string_view text, bool allow_bare_address = false);
@@ -34,7 +34,7 @@ struct IpPrefix {
   std::string to_string() const;
 };
 
-// cidr minus excepts (R8.2).
+// cidr minus excepts (docs/semantics.md#cidr-except).
 struct CidrRule {
   IpPrefix prefix;
   std::vector<IpPrefix> except;

@@ -64,11 +64,12 @@ constexpr FieldHint kRuleHints[] = {
 struct RuleContext {
   const Policy& policy;
   const PolicyParseOptions& options;
-  bool subject_selects_init = false;  // R6.2 exception (CCNP)
+  bool subject_selects_init = false;  // CCNP exception, docs/semantics.md#ccnp-peer-scoping
   bool host_policy = false;           // nodeSelector subject
 };
 
-// The L3 peer fields of one rule, with the PeerKind each one counts as (R19.3).
+// The L3 peer fields of one rule, with the PeerKind each one counts as
+// (docs/semantics.md#one-peer-kind-per-rule).
 struct L3Field {
   std::string_view key;
   PeerKind kind;
@@ -100,7 +101,7 @@ std::optional<CidrPeer> parse_cidr_string(ParseContext& ctx, const YamlNode& nod
   auto text = read_string(ctx, node, path);
   if (!text) return std::nullopt;
   // api.CIDR.sanitize (rule_validation.go): toCIDR/fromCIDR accept a bare
-  // address as a single host (R8.3).
+  // address as a single host (docs/semantics.md#cidr-forms).
   auto prefix = IpPrefix::parse(*text, /*allow_bare_address=*/true);
   if (!prefix) {
     ctx.reject(Rejecter::ApiServer, node.pos(), path,
@@ -145,7 +146,7 @@ std::optional<CidrPeer> parse_cidr_rule(ParseContext& ctx, const YamlNode& node,
     }
     return std::nullopt;
   }
-  // Only prefix notation here, unlike toCIDR (R8.3).
+  // Only prefix notation here, unlike toCIDR (docs/semantics.md#cidr-forms).
   auto prefix = IpPrefix::parse(*cidr_text);
   if (!prefix) {
     std::string hint = IpPrefix::parse(*cidr_text, true)
@@ -175,7 +176,7 @@ std::optional<CidrPeer> parse_cidr_rule(ParseContext& ctx, const YamlNode& node,
       ok = false;
     } else if (except->length <= prefix->length) {
       // CIDRRule.Validate (newer Cilium) requires a longer prefix; v1.17 only
-      // checks containment and would except the whole range (R8.2).
+      // checks containment and would except the whole range (docs/semantics.md#cidr-except).
       ctx.reject(Rejecter::Agent, enode->pos(), ep,
                  fmt::format("except {} must be a longer prefix than cidr {} (it would remove the whole range)",
                              text, *cidr_text));
@@ -255,7 +256,7 @@ void parse_entity_item(ParseContext& ctx, const YamlNode& node, const std::strin
     return;
   }
   if (*entity == Entity::WorldIPv4 || *entity == Entity::WorldIPv6) {
-    // Known to the agent (entity.go) but not in the v1.17 CRD enum (R19.1).
+    // Known to the agent (entity.go) but not in the v1.17 CRD enum (docs/semantics.md#api-server-validation).
     std::string message = fmt::format(
         "entity \"{}\" is not in the CiliumNetworkPolicy CRD enum of this Cilium version; use world", *text);
     if (ctx.lenient())
@@ -285,13 +286,13 @@ PeerRule parse_peer_rule(ParseContext& ctx, const YamlNode& node, const std::str
   };
   std::vector<Present> non_empty, empty;
   for (const auto& f : l3) {
-    if (deny && f.key == "toFQDNs") continue;  // EgressDenyRule has no toFQDNs (R14.1)
+    if (deny && f.key == "toFQDNs") continue;  // EgressDenyRule has no toFQDNs (docs/semantics.md#deny-rules)
     const YamlNode* v = r.sequence(f.key);
     if (!v) continue;
     (v->items().empty() ? empty : non_empty).push_back({f.key, f.kind, v});
   }
 
-  // R19.3: IngressCommonRule.sanitize / EgressCommonRule.sanitize.
+  // docs/semantics.md#one-peer-kind-per-rule: IngressCommonRule.sanitize / EgressCommonRule.sanitize.
   if (non_empty.size() > 1) {
     std::vector<std::string_view> keys;
     for (const auto& p : non_empty) keys.push_back(p.key);
@@ -305,7 +306,7 @@ PeerRule parse_peer_rule(ParseContext& ctx, const YamlNode& node, const std::str
   if (!non_empty.empty()) {
     rule.peer_kind = non_empty.front().kind;
   } else if (!empty.empty()) {
-    // R6.6 (ingress.go :: SetAggregatedSelectors): an explicit empty list
+    // docs/semantics.md#rule-shapes (ingress.go :: SetAggregatedSelectors): an explicit empty list
     // selects nothing, even with toPorts.
     rule.peer_kind = empty.front().kind;
     rule.explicit_empty_peers = true;
@@ -376,7 +377,7 @@ PeerRule parse_peer_rule(ParseContext& ctx, const YamlNode& node, const std::str
                    PortRulesContext{direction, deny, rc.host_policy}, rule);
   const YamlNode* icmps = r.get("icmps");
   if (icmps) parse_icmps(ctx, *icmps, r.child("icmps"), rule);
-  // IngressRule.sanitize: errUnsupportedICMPWithToPorts (R12.1).
+  // IngressRule.sanitize: errUnsupportedICMPWithToPorts (docs/semantics.md#icmp).
   if (to_ports && icmps && to_ports->is_sequence() && icmps->is_sequence() && !to_ports->items().empty() &&
       !icmps->items().empty())
     ctx.reject(Rejecter::Agent, r.entry("icmps")->key_pos, r.child("icmps"),
@@ -448,13 +449,13 @@ std::optional<Rule> parse_rule(ParseContext& ctx, const YamlNode& node, const st
   }
   if (node_selector && cnp && in_spec) {
     // CiliumNetworkPolicy.Parse (cnp_types.go) checks only `spec`, not
-    // `specs[]` (R4.4 quirk).
+    // `specs[]` (a quirk, docs/semantics.md#node-selectors).
     ctx.reject(Rejecter::Agent, r.entry("nodeSelector")->key_pos, r.child("nodeSelector"),
                "rule cannot have NodeSelector: nodeSelector is for CiliumClusterwideNetworkPolicy");
   }
   if (endpoint_selector) {
     SelectorParseOptions opts;
-    // R4.2 (utils.go :: ParseToCiliumRule): the written k8s: namespace
+    // docs/semantics.md#cnp-subjects (utils.go :: ParseToCiliumRule): the written k8s: namespace
     // matchLabel is overwritten by the policy namespace.
     std::string drop = fmt::format("{}:{}", kSourceK8s, kPodNamespaceLabel);
     if (cnp) opts.drop_match_label = drop;
@@ -466,7 +467,7 @@ std::optional<Rule> parse_rule(ParseContext& ctx, const YamlNode& node, const st
           if (const YamlNode* ns = labels->find(drop); ns && ns->is_scalar() && ns->text() != policy.namespace_)
             ctx.warn(ns->pos(), field_path(r.child("endpointSelector.matchLabels"), drop),
                      fmt::format("overridden by the policy namespace \"{}\": a CiliumNetworkPolicy only "
-                                 "selects pods in its own namespace (R4.2)",
+                                 "selects pods in its own namespace (docs/semantics.md#cnp-subjects)",
                                  policy.namespace_));
         add_cnp_subject_namespace(rule.subject, policy.namespace_);
       }
@@ -501,7 +502,7 @@ std::optional<Rule> parse_rule(ParseContext& ctx, const YamlNode& node, const st
   rule.egress = parse_peer_rules(ctx, r, "egress", Direction::Egress, false, rc);
   rule.egress_deny = parse_peer_rules(ctx, r, "egressDeny", Direction::Egress, true, rc);
 
-  // R5.3 (Rule.Sanitize): an unset direction defaults to "has rules in it".
+  // docs/semantics.md#enabledefaultdeny (Rule.Sanitize): an unset direction defaults to "has rules in it".
   rule.default_deny.ingress = rule.has_rules(Direction::Ingress);
   rule.default_deny.egress = rule.has_rules(Direction::Egress);
   if (const YamlNode* dd = r.mapping("enableDefaultDeny")) {
@@ -524,7 +525,7 @@ void parse_cilium_policy_body(ParseContext& ctx, MapReader& top, Policy& policy,
   const YamlNode* spec = top.get("spec");
   const YamlNode* specs = top.get("specs");
   if (!spec && !specs) {
-    // cnp_types.go :: Parse: ErrEmptyCNP (R4.5).
+    // cnp_types.go :: Parse: ErrEmptyCNP (docs/semantics.md#whole-object-rejected).
     ctx.reject(Rejecter::Agent, top.node().pos(), "spec",
                fmt::format("a {} needs spec or specs (empty policy)", to_string(policy.kind)));
     return;

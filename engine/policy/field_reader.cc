@@ -12,8 +12,8 @@ void ParseContext::reject(Rejecter who, SourcePos pos, std::string path, std::st
     diagnostics_.push_back(Diagnostic::error(pos, std::move(path), std::move(message)));
     return;
   }
-  // R4.5 (cnp_types.go :: Parse): one invalid rule rejects the whole object,
-  // so none of its rules apply and it causes no default deny.
+  // docs/semantics.md#whole-object-rejected (cnp_types.go :: Parse): one invalid rule rejects the
+  // whole object, so none of its rules apply and it causes no default deny.
   std::string_view why = who == Rejecter::ApiServer
                              ? "the API server rejects this object, so it does not exist in the cluster"
                              : "the Cilium agent rejects this object (Rule.Sanitize), so none of its rules apply";
@@ -32,7 +32,7 @@ void ParseContext::unknown_field(const std::string& parent_path, const YamlNode:
     return;
   }
   // The CRD schema is structural without preserve-unknown-fields: the API
-  // server prunes the key silently (R19.1, ciliumnetworkpolicies.yaml).
+  // server prunes the key silently (docs/semantics.md#api-server-validation, ciliumnetworkpolicies.yaml).
   std::string message = fmt::format("unknown field \"{}\" pruned: the API server drops it", entry.key);
   if (!consequence.empty()) message += fmt::format(", {}", consequence);
   if (!hint.empty()) message += fmt::format("; {}", hint);

@@ -5,12 +5,12 @@
 // mode:
 //  - strict: every problem is an Error naming the field path and position;
 //  - lenient: what a cluster does. An unknown field is pruned with a Warning
-//    (the API server's structural schema drops it, R19.1), and any other
-//    problem rejects the whole object (R4.5) with a Warning that says who
+//    (the API server's structural schema drops it, docs/semantics.md#api-server-validation), and any other
+//    problem rejects the whole object (docs/semantics.md#whole-object-rejected) with a Warning that says who
 //    rejects it (the API server or the agent) and why.
 //
 // MapReader reads one mapping: every key asked for is "known"; finish()
-// reports the rest as unknown fields, with a hint for known mistakes (R21.1).
+// reports the rest as unknown fields, with a hint for known mistakes (docs/semantics.md#pruned-fields).
 // A key whose value is YAML null counts as absent: the API server prunes nulls
 // of non-nullable fields before validating.
 //
@@ -34,8 +34,8 @@ namespace netreach {
 
 // Who rejects an invalid value in a real cluster.
 enum class Rejecter : uint8_t {
-  ApiServer,  // the CRD OpenAPI schema / networking.k8s.io validation (R19.1)
-  Agent,      // the Cilium agent's Rule.Sanitize (R19.2)
+  ApiServer,  // the CRD OpenAPI schema / networking.k8s.io validation (docs/semantics.md#api-server-validation)
+  Agent,      // the Cilium agent's Rule.Sanitize (docs/semantics.md#agent-validation)
 };
 
 // A known mistake: an unknown key, what the user probably meant, and what

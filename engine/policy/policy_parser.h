@@ -1,16 +1,17 @@
 // parse_policy: a CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy or
 // networking.k8s.io/v1 NetworkPolicy object (a YAML mapping) -> Policy.
 //
-// Validation is the union of what the API server (CRD OpenAPI schema, R19.1)
-// and the agent (Rule.Sanitize, R19.2/R19.3) reject, and a KNP is checked
-// against networking.k8s.io/v1 (R20). Every problem names the field path
+// Validation is the union of what the API server (CRD OpenAPI schema,
+// docs/semantics.md#api-server-validation) and the agent (Rule.Sanitize,
+// docs/semantics.md#agent-validation, #one-peer-kind-per-rule) reject, and a KNP is checked against
+// networking.k8s.io/v1 (docs/semantics.md#schema). Every problem names the field path
 // ("spec.ingress[0].toPorts[0].ports[0].port") and position.
 //
-// Strict (default): any problem is an Error; the caller refuses the input.
-// Lenient: what a cluster would do. Unknown fields are pruned with a Warning
-// (the API server prunes them, which may widen the rule: R21.1); an object the
-// API server or the agent would reject yields no policy and a Warning saying
-// it is ignored (R4.5: none of its rules apply, it causes no default deny).
+// Strict (default): any problem is an Error; the caller refuses the input. Lenient: what a cluster
+// would do. Unknown fields are pruned with a Warning (the API server prunes them, which may widen
+// the rule: docs/semantics.md#pruned-fields); an object the API server or the agent would reject
+// yields no policy and a Warning saying it is ignored (docs/semantics.md#whole-object-rejected:
+// none of its rules apply, it causes no default deny).
 #pragma once
 
 #include <optional>
@@ -23,7 +24,7 @@ namespace netreach {
 
 struct PolicyParseOptions {
   bool lenient = false;
-  // enable-node-selector-labels (R17.5); off by default in Cilium.
+  // enable-node-selector-labels (docs/semantics.md#fromnodes-and-tonodes); off by default in Cilium.
   bool enable_node_selector_labels = false;
   // Namespace used when metadata.namespace is absent (kubectl's default).
   std::string default_namespace = "default";

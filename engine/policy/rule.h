@@ -4,10 +4,10 @@
 // The model is "as Cilium reads it", after the agent's defaulting but before
 // resolving against a cluster:
 //  - peer and subject selectors already carry the namespace terms Cilium adds
-//    (R4.2, R6.1, R6.2), tagged with RequirementOrigin so explanations can
+//    (docs/semantics.md#cnp-subjects, #cnp-peer-scoping, #ccnp-peer-scoping), tagged with RequirementOrigin so explanations can
 //    tell what the user wrote from what Cilium added;
-//  - a KNP is translated to the same shape (R16);
-//  - enableDefaultDeny is defaulted (R5.3).
+//  - a KNP is translated to the same shape (docs/semantics.md#kubernetes-networkpolicy);
+//  - enableDefaultDeny is defaulted (docs/semantics.md#enabledefaultdeny).
 // Every piece keeps a RuleRef (policy, rule path, position) for explanations.
 #pragma once
 
@@ -34,7 +34,7 @@ enum class Direction : uint8_t { Ingress, Egress };
 std::string_view to_string(Direction direction);  // "ingress" / "egress"
 
 // Entities (pkg/policy/api/entity.go). WorldIPv4/WorldIPv6 are known to the
-// agent but not in the CRD enum; strict validation rejects them (R19.1).
+// agent but not in the CRD enum; strict validation rejects them (docs/semantics.md#api-server-validation).
 enum class Entity : uint8_t {
   All, World, WorldIPv4, WorldIPv6, Cluster, Host, Init, Ingress, Unmanaged, RemoteNode, Health,
   None, KubeApiserver
@@ -53,7 +53,7 @@ struct RuleRef {
   std::string policy_display() const;  // "CNP partner-cp/partner-api", "CCNP deny-all"
 };
 
-// toFQDNs entry, also the items of a toPorts `rules.dns` list (R10).
+// toFQDNs entry, also the items of a toPorts `rules.dns` list (docs/semantics.md#tofqdns-and-dns).
 struct FqdnPeer {
   std::string match_name;     // lower-cased, without trailing dot
   std::string match_pattern;  // lower-cased
@@ -73,7 +73,7 @@ struct PortProtocol {
   RuleRef ref;
   // The `rules.dns` of its toPorts item (egress only): DNS lookups on this port
   // go through Cilium's DNS proxy, which lets these names through and learns
-  // their addresses for toFQDNs (R10.1). Empty: no DNS visibility here.
+  // their addresses for toFQDNs (docs/semantics.md#fqdn-peers). Empty: no DNS visibility here.
   std::vector<FqdnPeer> dns;
 
   bool is_named() const { return !name.empty(); }
@@ -83,16 +83,16 @@ struct PortProtocol {
   std::string to_string() const;           // "5555/TCP", "8000-8080/ANY", "http/TCP"
 };
 
-// ICMP `fields[]` entry (R12).
+// ICMP `fields[]` entry (docs/semantics.md#icmp).
 struct IcmpField {
   bool ipv6 = false;
   uint8_t type = 0;
   RuleRef ref;
 };
 
-// The kinds of L3 peer a rule can name (R19.3: at most one per rule).
+// The kinds of L3 peer a rule can name (docs/semantics.md#one-peer-kind-per-rule: at most one per rule).
 enum class PeerKind : uint8_t {
-  Wildcard,   // no L3 field at all: every identity (R6.6)
+  Wildcard,   // no L3 field at all: every identity (docs/semantics.md#rule-shapes)
   Endpoints,  // fromEndpoints / toEndpoints, and KNP podSelector/namespaceSelector
   Cidr,       // fromCIDR / fromCIDRSet / toCIDR / toCIDRSet / ipBlock
   Entities,   // fromEntities / toEntities
@@ -118,11 +118,11 @@ struct EntityPeer {
   RuleRef ref;
 };
 
-// toServices entry (R9). Resolved against the cluster's Services in resolve/.
+// toServices entry (docs/semantics.md#toservices). Resolved against the cluster's Services in resolve/.
 struct ServicePeer {
   bool by_selector = false;           // k8sServiceSelector instead of k8sService
   std::string service_name;           // k8sService.serviceName
-  std::string service_namespace;      // empty = any namespace (R9.1)
+  std::string service_namespace;      // empty = any namespace (docs/semantics.md#toservices)
   Selector service_label_selector;    // k8sServiceSelector.selector (Service's own labels)
   RuleRef ref;
 };
@@ -147,7 +147,7 @@ struct PeerRule {
 
   PeerKind peer_kind = PeerKind::Wildcard;
   // True when the L3 field was present as an explicit empty list
-  // (`fromEndpoints: []`): selects nothing, even with toPorts (R6.6).
+  // (`fromEndpoints: []`): selects nothing, even with toPorts (docs/semantics.md#rule-shapes).
   bool explicit_empty_peers = false;
   std::vector<EndpointPeer> endpoints;
   std::vector<CidrPeer> cidrs;
@@ -155,10 +155,10 @@ struct PeerRule {
   std::vector<EndpointPeer> nodes;     // fromNodes / toNodes selectors (node labels)
   std::vector<ServicePeer> services;
   std::vector<FqdnPeer> fqdns;
-  std::vector<EndpointPeer> requires_; // fromRequires / toRequires (R15)
+  std::vector<EndpointPeer> requires_; // fromRequires / toRequires (docs/semantics.md#fromrequires-and-torequires)
 
   // toPorts flattened: every ports[] entry of every toPorts item. Empty with
-  // has_to_ports == false means "no toPorts": all ports and protocols (R6.6).
+  // has_to_ports == false means "no toPorts": all ports and protocols (docs/semantics.md#rule-shapes).
   bool has_to_ports = false;
   std::vector<PortProtocol> ports;
   bool has_icmps = false;
@@ -181,9 +181,9 @@ struct Rule {
   std::vector<PeerRule> ingress_deny;
   std::vector<PeerRule> egress;
   std::vector<PeerRule> egress_deny;
-  // Whether the lists were present and non-empty in the input (R5.2: `[{}]`
+  // Whether the lists were present and non-empty in the input (docs/semantics.md#default-deny: `[{}]`
   // counts, `[]` does not).
-  EnableDefaultDeny default_deny;  // after defaulting (R5.3)
+  EnableDefaultDeny default_deny;  // after defaulting (docs/semantics.md#enabledefaultdeny)
 
   bool has_rules(Direction d) const {
     return d == Direction::Ingress ? !(ingress.empty() && ingress_deny.empty())
