@@ -296,7 +296,7 @@ void ClusterBuilder::add_pod_source(const YamlNode& object, const std::string& k
   if (!sa.empty()) pod.service_account = sa;
   pod.host_network = r.boolean(spec, "hostNetwork", prefix + "spec.hostNetwork");
   pod.node_name = r.string(spec, "nodeName", prefix + "spec.nodeName");
-  // Only spec.containers[].ports are named ports for policy (R11.4).
+  // Only spec.containers[].ports are named ports for policy (docs/semantics.md#named-ports).
   if (const YamlNode* containers = r.child(spec, "containers", prefix + "spec.containers", YamlNode::Kind::Sequence)) {
     for (size_t ci = 0; ci < containers->items().size(); ++ci) {
       const YamlNode& c = containers->items()[ci];

@@ -2,7 +2,7 @@
 //
 // Pods come from Pod objects and from the pod templates of workloads: a
 // Deployment with 30 replicas is one Pod value here, because every replica
-// carries the same labels and therefore the same identity (SEMANTICS.md R2).
+// carries the same labels and therefore the same identity (docs/semantics.md#identities).
 // A Pod object owned (through ownerReferences, possibly via a ReplicaSet or a
 // Job) by a workload in the input is reported under that workload.
 #pragma once
@@ -55,7 +55,7 @@ struct Pod {
   bool from_template = false;        // made from a workload's pod template
   LabelMap labels;
   std::string service_account = "default";
-  std::vector<ContainerPort> ports;  // spec.containers[].ports only (not initContainers: R11.4)
+  std::vector<ContainerPort> ports;  // spec.containers[].ports only (not initContainers: docs/semantics.md#named-ports)
   bool host_network = false;
   std::string node_name;             // spec.nodeName, if known
   SourcePos pos;

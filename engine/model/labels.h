@@ -74,10 +74,10 @@ std::string_view to_string(SelectorOp op);
 // Cilium because..." instead of pretending the user wrote it.
 enum class RequirementOrigin : uint8_t {
   Written,              // matchLabels / matchExpressions as the user wrote them
-  PolicyNamespace,      // CNP: k8s:io.kubernetes.pod.namespace=<policy ns> added (R4.2, R6.1)
-  ClusterwideNamespace, // CCNP: k8s:io.kubernetes.pod.namespace Exists added (R6.2)
-  Requires,             // folded in from fromRequires / toRequires (R15.1)
-  Translated,           // produced when translating a K8s NetworkPolicy (R16)
+  PolicyNamespace,      // CNP: k8s:io.kubernetes.pod.namespace=<policy ns> added (docs/semantics.md#cnp-subjects, #cnp-peer-scoping)
+  ClusterwideNamespace, // CCNP: k8s:io.kubernetes.pod.namespace Exists added (docs/semantics.md#ccnp-peer-scoping)
+  Requires,             // folded in from fromRequires / toRequires (docs/semantics.md#fromrequires-and-torequires)
+  Translated,           // produced when translating a K8s NetworkPolicy (docs/semantics.md#kubernetes-networkpolicy)
 };
 
 struct Requirement {

@@ -32,7 +32,7 @@ void resolve_services(Model& model, const PeerRule& peer_rule) {
   for (const auto& sp : peer_rule.services) {
     ResolvedService resolved;
     for (const auto& svc : model.cluster.services) {
-      // An empty namespace matches a Service of that name in any namespace (R9.1).
+      // An empty namespace matches a Service of that name in any namespace (docs/semantics.md#toservices).
       if (!sp.service_namespace.empty() && sp.service_namespace != svc.namespace_) continue;
       bool match = sp.by_selector ? sp.service_label_selector.matches(service_object_labels(svc))
                                   : sp.service_name == svc.name;
@@ -148,7 +148,7 @@ std::shared_ptr<Model> resolve_model(Cluster cluster, const Options& options) {
   std::unordered_map<const Pod*, IdentityId, PodIdentityKeyHash, PodIdentityKeyEq> identity_of_shape;
   for (size_t i = 0; i < m.cluster.pods.size(); ++i) {
     const Pod& pod = m.cluster.pods[i];
-    if (pod.host_network) continue;  // carries the node's identity, not its own (R17.1)
+    if (pod.host_network) continue;  // carries the node's identity, not its own (docs/semantics.md#hostnetwork-pods)
     auto [shape, inserted] = identity_of_shape.emplace(&pod, 0);
     if (inserted) {
       auto ns = namespaces.find(pod.namespace_);
@@ -185,7 +185,7 @@ std::shared_ptr<Model> resolve_model(Cluster cluster, const Options& options) {
       for (const auto* list : {&rule.egress, &rule.egress_deny})
         for (const auto& pr : *list) resolve_services(m, pr);
       // nodeSelector rules apply to the host endpoint only, which enforces
-      // nothing without the host firewall (R17.4).
+      // nothing without the host firewall (docs/semantics.md#host-firewall).
       if (rule.node_selector) continue;
       auto narrowed = narrowest_in_requirement(rule.subject, postings);
       if (narrowed && narrowed->size() < candidates.size()) {

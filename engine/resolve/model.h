@@ -5,8 +5,8 @@
 //  - every rule's subject selector is matched once against the candidate
 //    identities (the policy's namespace for CNP/KNP, every endpoint for CCNP),
 //    giving, per identity, the rules that select it (PolicyIndex);
-//  - toServices entries are resolved against the cluster's Services (R9.1);
-//  - the cluster-wide named-port map used by egress rules is built (R11.4).
+//  - toServices entries are resolved against the cluster's Services (docs/semantics.md#toservices);
+//  - the cluster-wide named-port map used by egress rules is built (docs/semantics.md#named-ports).
 #pragma once
 
 #include <map>
@@ -28,7 +28,7 @@ struct RuleHandle {
   uint32_t rule = 0;
 };
 
-// A toServices entry resolved to selectors over backend pods (R9.1).
+// A toServices entry resolved to selectors over backend pods (docs/semantics.md#toservices).
 struct ResolvedService {
   std::vector<std::string> services;  // "ns/name" of every matching Service
   std::vector<Selector> selectors;    // one per Service with a selector
@@ -44,7 +44,7 @@ class Model {
   // Rules selecting each identity as subject, in a stable order.
   std::vector<std::vector<RuleHandle>> rules_selecting;
   std::map<const ServicePeer*, ResolvedService> services;
-  // Cluster-wide named ports: name -> protocol -> numbers (R11.4, egress).
+  // Cluster-wide named ports: name -> protocol -> numbers (docs/semantics.md#named-ports, egress).
   std::map<std::string, std::map<Protocol, std::set<uint16_t>>> named_ports;
 
   // Endpoint lookup for query() (a linear scan of 150,000 pods per endpoint
