@@ -24,7 +24,7 @@ namespace netreach {
 enum class Verdict : uint8_t { Allow, Deny, Unknown };
 std::string_view to_string(Verdict verdict);  // "allow" / "deny" / "unknown"
 
-// Cilium's enable-policy (R5.1).
+// Cilium's enable-policy (docs/semantics.md#enforcement-mode).
 enum class EnforcementMode : uint8_t { Default, Always, Never };
 
 struct Options {
@@ -32,8 +32,8 @@ struct Options {
   bool lenient = false;                      // do what a cluster would do with bad policies
   std::string kustomize_program;             // "" = auto (kustomize, else kubectl kustomize)
   EnforcementMode enforcement = EnforcementMode::Default;
-  bool allow_localhost = true;               // allow-localhost=always, Kubernetes mode (R5.4)
-  bool enable_node_selector_labels = false;  // R17.5
+  bool allow_localhost = true;               // allow-localhost=always, Kubernetes mode (docs/semantics.md#allow-localhost)
+  bool enable_node_selector_labels = false;  // docs/semantics.md#fromnodes-and-tonodes
 };
 
 class Model;

@@ -52,7 +52,7 @@ std::string explain_requirement(const MatchContext& ctx, const Requirement& req,
                          peer.display);
     case RequirementOrigin::Requires:
       return fmt::format("a fromRequires/toRequires term of a policy selecting {} also requires `{}`, which {} does not satisfy "
-                         "(requirements are ANDed into every endpoint selector, R15.1)",
+                         "(requirements are ANDed into every endpoint selector, docs/semantics.md#fromrequires-and-torequires)",
                          ctx.subject.display, req.to_string(), peer.display);
     case RequirementOrigin::Translated:
     case RequirementOrigin::Written:
@@ -78,7 +78,7 @@ std::string explain_requirement(const MatchContext& ctx, const Requirement& req,
                                             [&](const auto& kv) { return kv.first == key; });
       if (on_pod)
         return fmt::format("{}'s pod label `{}` is dropped by Cilium's default label filter, so it is never part of the identity "
-                           "and no selector can match it (R2.3): select on another label",
+                           "and no selector can match it (docs/semantics.md#label-filter): select on another label",
                            peer.display, key);
       std::string text = fmt::format("{} has no label `{}`", peer.display, key);
       if (looks_like_namespace_key(key))
@@ -143,7 +143,7 @@ std::optional<uint16_t> resolve_named_port(const MatchContext& ctx, const std::s
                               to_string(protocol));
         return std::nullopt;
       }
-    problem = fmt::format("named port `{}` is not defined by {}'s containers, so this entry allows nothing (R11.4)", name,
+    problem = fmt::format("named port `{}` is not defined by {}'s containers, so this entry allows nothing (docs/semantics.md#named-ports)", name,
                           ctx.subject.display);
     return std::nullopt;
   }
@@ -151,14 +151,14 @@ std::optional<uint16_t> resolve_named_port(const MatchContext& ctx, const std::s
   // (pkg/types/portmap.go :: namedPortMultiMap.GetNamedPort).
   auto it = ctx.model.named_ports.find(name);
   if (it == ctx.model.named_ports.end() || !it->second.count(protocol)) {
-    problem = fmt::format("no pod in the cluster defines a {} port named `{}`, so this entry allows nothing (R11.4)",
+    problem = fmt::format("no pod in the cluster defines a {} port named `{}`, so this entry allows nothing (docs/semantics.md#named-ports)",
                           to_string(protocol), name);
     return std::nullopt;
   }
   const auto& numbers = it->second.at(protocol);
   if (numbers.size() > 1) {
     problem = fmt::format("pods in the cluster define the {} port `{}` with different numbers ({}): Cilium cannot resolve it "
-                          "on egress and drops the entry (R11.4); use the number",
+                          "on egress and drops the entry (docs/semantics.md#named-ports); use the number",
                           to_string(protocol), name, fmt::join(numbers, ", "));
     return std::nullopt;
   }
@@ -167,7 +167,7 @@ std::optional<uint16_t> resolve_named_port(const MatchContext& ctx, const std::s
 
 // Does an egress rule of the subject route DNS lookups of `name` through the
 // DNS proxy (port 53 with a rules.dns entry matching it)? pkg/policy/l4.go
-// (DNS redirects), R10.1/R10.3.
+// (DNS redirects), docs/semantics.md#fqdn-peers, #dns-visibility.
 bool dns_proxy_sees(const MatchContext& ctx, const std::string& name) {
   if (!ctx.selecting) return false;
   for (RuleHandle h : *ctx.selecting) {
@@ -270,7 +270,7 @@ RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
 
   if (rule.explicit_empty_peers) {
     out.peer = Match::No;
-    out.reasons.push_back(fmt::format("its {} peer list is an explicit empty list `[]`, which selects nothing (R6.6)",
+    out.reasons.push_back(fmt::format("its {} peer list is an explicit empty list `[]`, which selects nothing (docs/semantics.md#rule-shapes)",
                                       to_string(rule.peer_kind)));
     out.score = -1;
     return out;
@@ -280,7 +280,7 @@ RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
     case PeerKind::Wildcard:
       if (!rule.has_to_ports && !rule.has_icmps) {
         out.peer = Match::No;
-        out.reasons.push_back("an empty rule (no peer, no ports) allows nothing; it only turns on default deny (R6.6)");
+        out.reasons.push_back("an empty rule (no peer, no ports) allows nothing; it only turns on default deny (docs/semantics.md#rule-shapes)");
         out.score = -1;
         return out;
       }
@@ -318,7 +318,7 @@ RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
         out.peer = Match::No;
         out.element_ref = rule.cidrs.empty() ? std::nullopt : std::optional<RuleRef>(rule.cidrs.front().ref);
         out.reasons.push_back(fmt::format("CIDR rules match only addresses outside the cluster; {} is judged by its identity, "
-                                          "never by its IP (R8.1)",
+                                          "never by its IP (docs/semantics.md#cidr-scope)",
                                           peer.display));
         return finish(0, 1);
       }
@@ -365,15 +365,15 @@ RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
       if (!rule.entities.empty()) out.element_ref = rule.entities.front().ref;
       std::string why = fmt::format("the entities {} do not include {}", fmt::join(names, ", "), peer.display);
       if (peer.is_pod && std::find(names.begin(), names.end(), "world") != names.end())
-        why += " (world never includes pods or nodes, R7.1)";
+        why += " (world never includes pods or nodes, docs/semantics.md#entities)";
       out.reasons.push_back(why);
       return finish(0, 1);
     }
 
     case PeerKind::Services: {
-      // Egress deny rules never resolve toServices (R9.3), and a toServices
-      // that resolves to nothing leaves the rule without peers: with toPorts it
-      // becomes an L3 wildcard (issue cilium#20067).
+      // Egress deny rules never resolve toServices (docs/semantics.md#unresolved-toservices), and a
+      // toServices that resolves to nothing leaves the rule without peers: with toPorts it becomes
+      // an L3 wildcard (issue cilium#20067).
       size_t selectors = 0, selectorless = 0;
       if (!rule.deny) {
         for (const auto& sp : rule.services) {
@@ -395,8 +395,8 @@ RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
         if (rule.has_to_ports) {
           out.peer = Match::Yes;
           out.element_ref = rule.services.empty() ? rule.ref : rule.services.front().ref;
-          out.description = rule.deny ? "toServices in an egressDeny rule is never resolved, so with toPorts it denies those ports to every peer (R9.3)"
-                                      : "toServices matches no Service in the input, which leaves the rule without peers: with toPorts it allows those ports to every peer (R9.3)";
+          out.description = rule.deny ? "toServices in an egressDeny rule is never resolved, so with toPorts it denies those ports to every peer (docs/semantics.md#unresolved-toservices)"
+                                      : "toServices matches no Service in the input, which leaves the rule without peers: with toPorts it allows those ports to every peer (docs/semantics.md#unresolved-toservices)";
           return finish(0, 0);
         }
         out.peer = Match::No;
@@ -418,11 +418,11 @@ RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
       if (!peer.external) {
         out.peer = Match::No;
         if (!rule.fqdns.empty()) out.element_ref = rule.fqdns.front().ref;
-        out.reasons.push_back(fmt::format("toFQDNs selects only addresses outside the cluster; {} is not one (R10.1)", peer.display));
+        out.reasons.push_back(fmt::format("toFQDNs selects only addresses outside the cluster; {} is not one (docs/semantics.md#fqdn-peers)", peer.display));
         return finish(0, 1);
       }
       if (!peer.fqdn.empty()) {
-        // R10.3: decidable offline for a name: the selector must match it, and
+        // docs/semantics.md#dns-visibility: decidable offline for a name: the selector must match it, and
         // the DNS proxy must see its lookups, or it never learns the addresses.
         const FqdnPeer* hit = nullptr;
         std::vector<std::string> written;
@@ -433,7 +433,7 @@ RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
         if (!hit) {
           out.peer = Match::No;
           if (!rule.fqdns.empty()) out.element_ref = rule.fqdns.front().ref;
-          out.reasons.push_back(fmt::format("toFQDNs {} does not match {} (`*` never crosses a dot, R10.2)",
+          out.reasons.push_back(fmt::format("toFQDNs {} does not match {} (`*` never crosses a dot, docs/semantics.md#fqdn-matching)",
                                             fmt::join(written, ", "), peer.fqdn));
           return finish(0, 1);
         }
@@ -447,7 +447,7 @@ RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
         out.peer = Match::No;
         out.reasons.push_back(fmt::format(
             "toFQDNs matches {}, but no egress rule of {} sends DNS lookups through Cilium's proxy with a `rules: dns` "
-            "entry matching it on port 53, so the proxy never learns its addresses and this rule allows nothing (R10.1)",
+            "entry matching it on port 53, so the proxy never learns its addresses and this rule allows nothing (docs/semantics.md#fqdn-peers)",
             peer.fqdn, ctx.subject.display));
         return finish(1, 1);
       }

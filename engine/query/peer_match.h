@@ -43,7 +43,7 @@ struct RuleMatchResult {
 };
 
 // `requires_`: the fromRequires/toRequires selectors of every rule selecting
-// the subject (R15.1), ANDed into endpoint selectors.
+// the subject (docs/semantics.md#fromrequires-and-torequires), ANDed into endpoint selectors.
 RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
                                 const std::vector<const EndpointPeer*>& requires_);
 

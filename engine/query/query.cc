@@ -1,6 +1,6 @@
 // query(): expands a FlowQuery into concrete flows (source instances x
 // destination backends x node-placement assumptions), judges each with
-// evaluate_side on both ends (R1.1), and combines the verdicts.
+// evaluate_side on both ends (docs/semantics.md#both-sides), and combines the verdicts.
 #include <algorithm>
 #include <set>
 
@@ -61,7 +61,7 @@ SidePeer peer_view(const Model& model, const EndpointInstance& inst, bool same_n
   switch (inst.kind) {
     case EndpointInstance::Kind::Pod:
       if (inst.pod->host_network) {
-        // A hostNetwork pod's traffic carries its node's identity (R17.1).
+        // A hostNetwork pod's traffic carries its node's identity (docs/semantics.md#hostnetwork-pods).
         auto r = same_node ? ReservedIdentity::Host : ReservedIdentity::RemoteNode;
         p.labels = reserved_identity_labels(r);
         p.local_host = same_node;
@@ -125,7 +125,7 @@ bool is_host_network(const EndpointInstance& i) {
 
 // Does the verdict depend on whether the two ends share a node? Only when a
 // hostNetwork pod is involved (it is `host` to pods on its node and
-// `remote-node` to the others, R17.1).
+// `remote-node` to the others, docs/semantics.md#hostnetwork-pods).
 std::optional<bool> known_placement(const EndpointInstance& a, const EndpointInstance& b) {
   if (a.kind != EndpointInstance::Kind::Pod || b.kind != EndpointInstance::Kind::Pod) return false;
   if (!a.pod->node_name.empty() && !b.pod->node_name.empty()) return a.pod->node_name == b.pod->node_name;
@@ -158,7 +158,7 @@ Result<QueryResult> query(const Model& model, const FlowQuery& flow) {
   result.query = flow;
 
   // Destinations with their numeric port: a Service port becomes each
-  // backend's targetPort before policy runs (R1.4, R18.1).
+  // backend's targetPort before policy runs (docs/semantics.md#service-backends).
   struct Target {
     const EndpointInstance* instance;
     uint16_t port;
@@ -247,8 +247,8 @@ Result<QueryResult> query(const Model& model, const FlowQuery& flow) {
   if (result.flows.empty()) {
     result.verdict = Verdict::Deny;
     result.notes.push_back(to->instances.empty()
-                               ? fmt::format("{} has no backend in the input: the connection fails whatever the policy (R18.2)", to->display)
-                               : fmt::format("no backend of {} serves this port: the connection fails whatever the policy (R18.2)", to->display));
+                               ? fmt::format("{} has no backend in the input: the connection fails whatever the policy (docs/semantics.md#services-without-backends)", to->display)
+                               : fmt::format("no backend of {} serves this port: the connection fails whatever the policy (docs/semantics.md#services-without-backends)", to->display));
   } else if (verdicts.size() == 1) {
     result.verdict = *verdicts.begin();
   } else {

@@ -64,7 +64,7 @@ std::string quote_if_needed(const std::string& v) {
 
 // A rule that would allow the flow, as YAML to paste under `spec:`.
 // The namespace is always written out: a selector without it would be scoped
-// to the policy's namespace (R6.1), which is the mistake we are explaining.
+// to the policy's namespace (docs/semantics.md#cnp-peer-scoping), which is the mistake we are explaining.
 std::string suggest_rule(const SidePeer& peer, Direction d, uint16_t port, Protocol protocol) {
   std::string field_prefix = d == Direction::Ingress ? "from" : "to";
   std::string out = fmt::format("{}:\n", direction_word(d));
@@ -122,7 +122,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
     if (model.rule(h).has_rules(d)) selecting.push_back(h);
   for (RuleHandle h : selecting) v.selecting.push_back(model.rule(h).ref);
 
-  bool is_init = self.reserved == ReservedIdentity::Init;  // always enforcing (R5.1)
+  bool is_init = self.reserved == ReservedIdentity::Init;  // always enforcing (docs/semantics.md#enforcement-mode)
   if (selecting.empty() && model.options.enforcement != EnforcementMode::Always && !is_init) {
     v.enforcement = Enforcement::NotSelected;
     v.verdict = Verdict::Allow;
@@ -130,7 +130,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
                            direction_word(d), subject.display, direction_word(d));
     return v;
   }
-  // R5.3: default deny when at least one selecting rule with rules in this
+  // docs/semantics.md#enabledefaultdeny: default deny when at least one selecting rule with rules in this
   // direction enables it (pkg/policy/repository.go :: computePolicyEnforcementAndRules).
   bool default_deny = model.options.enforcement == EnforcementMode::Always || is_init;
   for (RuleHandle h : selecting) {
@@ -141,8 +141,8 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
                   : default_deny                                      ? Enforcement::DefaultDeny
                                                                       : Enforcement::DenyOnly;
 
-  // fromRequires / toRequires of every selecting rule, kept apart for allow
-  // and deny rules (R15.1, pkg/policy/rules.go :: resolveL4IngressPolicy).
+  // fromRequires / toRequires of every selecting rule, kept apart for allow and deny rules
+  // (docs/semantics.md#fromrequires-and-torequires, pkg/policy/rules.go :: resolveL4IngressPolicy).
   std::vector<const EndpointPeer*> allow_requires, deny_requires;
   for (RuleHandle h : selecting) {
     const Rule& r = model.rule(h);
@@ -154,7 +154,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
 
   MatchContext ctx{model, d, subject, peer, port, protocol, &selecting};
 
-  // Deny wins over every allow (R14.2, pkg/policy/mapstate.go).
+  // Deny wins over every allow (docs/semantics.md#deny-wins, pkg/policy/mapstate.go).
   std::optional<Candidate> maybe_deny;
   for (RuleHandle h : selecting) {
     const Rule& r = model.rule(h);
@@ -165,7 +165,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
         v.decisive = m.element_ref ? *m.element_ref : pr.ref;
         v.reason = fmt::format("denied by {} {} ({}): {}", pr.ref.policy_display(), v.decisive->path,
                                v.decisive->pos.to_string(), m.description);
-        v.suggestion = fmt::format("deny rules win over every allow (R14.2): to let this flow through, narrow or remove {} in {}",
+        v.suggestion = fmt::format("deny rules win over every allow (docs/semantics.md#deny-wins): to let this flow through, narrow or remove {} in {}",
                                    pr.ref.path, pr.ref.policy_display());
         return v;
       }
@@ -212,7 +212,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
       return v;
     }
     v.verdict = Verdict::Allow;
-    v.reason = fmt::format("the rules selecting {} all set enableDefaultDeny.{}: false, so everything not denied is allowed (R5.3)",
+    v.reason = fmt::format("the rules selecting {} all set enableDefaultDeny.{}: false, so everything not denied is allowed (docs/semantics.md#enabledefaultdeny)",
                            subject.display, direction_word(d));
     return v;
   }
@@ -220,7 +220,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
   // says, unless denied (pkg/policy/mapstate.go :: determineAllowLocalhostIngress).
   if (d == Direction::Ingress && peer.local_host && model.options.allow_localhost) {
     v.verdict = Verdict::Allow;
-    v.reason = "the local host may always reach the endpoints of its node (allow-localhost=always, R5.4)";
+    v.reason = "the local host may always reach the endpoints of its node (allow-localhost=always, docs/semantics.md#allow-localhost)";
     return v;
   }
   if (maybe_allow) {

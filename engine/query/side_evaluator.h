@@ -1,12 +1,12 @@
 // evaluate_side: one direction of one flow, as Cilium's policy map would judge
-// it (SEMANTICS.md R1.3), with the explanation.
+// it (docs/semantics.md#per-direction-verdict), with the explanation.
 //
 //   1. not an endpoint, or not enforcing in this direction -> allow
-//   2. a deny rule covering (peer, proto, port) -> deny (deny wins, R14.2)
-//   3. an allow rule covering it -> allow (allows are a union, R14.3)
-//   4. ingress from the local host -> allow (allow-localhost, R5.4)
+//   2. a deny rule covering (peer, proto, port) -> deny (deny wins, docs/semantics.md#deny-wins)
+//   3. an allow rule covering it -> allow (allows are a union, docs/semantics.md#allows-are-a-union)
+//   4. ingress from the local host -> allow (allow-localhost, docs/semantics.md#allow-localhost)
 //   5. otherwise default deny
-// "Covering" is peer match x port match, with the empty/absent rules of R6.6.
+// "Covering" is peer match x port match, with the empty/absent rules of docs/semantics.md#rule-shapes.
 #pragma once
 
 #include <optional>
@@ -34,7 +34,7 @@ struct SidePeer {
   bool external = false;            // world: an address outside the cluster
   std::optional<IpAddress> ip;      // known address of an external peer
   std::string fqdn;                 // `fqdn:NAME` destination
-  bool local_host = false;          // the node hosting the subject (R5.4)
+  bool local_host = false;          // the node hosting the subject (docs/semantics.md#allow-localhost)
   std::string display;
 };
 
