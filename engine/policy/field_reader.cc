@@ -1,8 +1,11 @@
 #include "policy/field_reader.h"
 
+#include <algorithm>
 #include <string>
 
 #include <fmt/format.h>
+
+#include "model/suggest.h"
 
 namespace netreach {
 
@@ -114,7 +117,12 @@ bool expect_mapping(ParseContext& ctx, const YamlNode& node, const std::string& 
 MapReader::MapReader(ParseContext& ctx, const YamlNode& node, std::string path)
     : ctx_(ctx), node_(node), path_(std::move(path)), known_(node.entries().size(), false) {}
 
+void MapReader::note_asked(std::string_view key) {
+  if (std::find(asked_.begin(), asked_.end(), key) == asked_.end()) asked_.emplace_back(key);
+}
+
 const YamlNode* MapReader::get(std::string_view key) {
+  note_asked(key);
   const auto& entries = node_.entries();
   for (size_t i = 0; i < entries.size(); ++i) {
     if (entries[i].key != key) continue;
@@ -170,6 +178,12 @@ void MapReader::finish(std::span<const FieldHint> hints, std::string_view defaul
       if (h.key != entries[i].key) continue;
       hint = h.hint;
       if (!h.consequence.empty()) consequence = h.consequence;
+    }
+    std::string nearest;
+    if (hint.empty()) {
+      std::vector<std::string_view> allowed(asked_.begin(), asked_.end());
+      nearest = did_you_mean(nearest_names(entries[i].key, allowed));
+      hint = nearest;
     }
     ctx_.unknown_field(path_, entries[i], hint, consequence);
   }

@@ -10,7 +10,9 @@
 //    rejects it (the API server or the agent) and why.
 //
 // MapReader reads one mapping: every key asked for is "known"; finish()
-// reports the rest as unknown fields, with a hint for known mistakes (docs/semantics.md#pruned-fields).
+// reports the rest as unknown fields, with a hint for known mistakes (docs/semantics.md#pruned-fields)
+// or else the nearest keys asked for (model/suggest.h): the keys a parser
+// asks for are the fields its schema allows there.
 // A key whose value is YAML null counts as absent: the API server prunes nulls
 // of non-nullable fields before validating.
 //
@@ -108,14 +110,19 @@ class MapReader {
   const YamlNode* sequence(std::string_view key);
   const YamlNode* mapping(std::string_view key);
 
-  // Reports every key never asked for as an unknown field.
+  // Reports every key never asked for as an unknown field. A curated hint
+  // wins (it says more); otherwise the hint is "did you mean" the nearest keys
+  // asked for so far.
   void finish(std::span<const FieldHint> hints = {}, std::string_view default_consequence = {});
 
  private:
+  void note_asked(std::string_view key);
+
   ParseContext& ctx_;
   const YamlNode& node_;
   std::string path_;
   std::vector<bool> known_;
+  std::vector<std::string> asked_;  // every key asked for, present or not: the allowed fields
 };
 
 // A RuleRef like `base` for the element at `path` / `pos`.
