@@ -8,27 +8,6 @@
 namespace netreach {
 namespace {
 
-// Kinds that make pods, and where their pod template lives.
-struct PodSourceKind {
-  std::string_view kind;
-  std::string_view group;          // API group ("" = core)
-  std::vector<std::string_view> template_path;
-};
-
-const std::vector<PodSourceKind>& pod_source_kinds() {
-  static const std::vector<PodSourceKind> kinds = {
-      {"Pod", "", {}},
-      {"Deployment", "apps", {"spec", "template"}},
-      {"StatefulSet", "apps", {"spec", "template"}},
-      {"DaemonSet", "apps", {"spec", "template"}},
-      {"ReplicaSet", "apps", {"spec", "template"}},
-      {"ReplicationController", "", {"spec", "template"}},
-      {"Job", "batch", {"spec", "template"}},
-      {"CronJob", "batch", {"spec", "jobTemplate", "spec", "template"}},
-  };
-  return kinds;
-}
-
 // The object's content without positions, keys sorted: equal for the same
 // object read twice.
 std::string canonical_text(const YamlNode& node) {
@@ -49,11 +28,6 @@ std::string canonical_text(const YamlNode& node) {
     }
   }
   return "";
-}
-
-std::string_view api_group(std::string_view api_version) {
-  auto slash = api_version.find('/');
-  return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
 }
 
 // Typed access to the few fields we read, reporting type errors with the path.
@@ -159,43 +133,44 @@ void ClusterBuilder::add(const YamlNode& object) {
   }
   const std::string& kind = kind_node->text();
   const std::string& api_version = api_version_node->text();
-  std::string_view group = api_group(api_version);
   cluster_.objects_by_kind[kind]++;
 
-  if (kind == "Namespace" && group.empty()) return add_namespace(object);
-  if (kind == "Service" && group.empty()) return add_service(object);
-  if (kind == "Node" && group.empty()) return add_node(object);
-  if (group == "cilium.io") {
-    if (kind == "CiliumNetworkPolicy") return add_policy(object, PolicyKind::CiliumNetworkPolicy);
-    if (kind == "CiliumClusterwideNetworkPolicy")
-      return add_policy(object, PolicyKind::CiliumClusterwideNetworkPolicy);
-  }
-  if (group == "networking.k8s.io" && kind == "NetworkPolicy") {
-    if (api_version != "networking.k8s.io/v1") {
-      diagnostics_.push_back(Diagnostic::error(api_version_node->pos(), "apiVersion",
-                                               fmt::format("NetworkPolicy {} is not supported; use networking.k8s.io/v1", api_version)));
+  // One table (model/kinds.h) says what the object is. A kind or version its
+  // group does not serve is an object the API server rejects: never read as
+  // "not relevant", since the policy the user meant would be missing.
+  KindLookup found = look_up_kind(api_version, kind);
+  if (found.status == KindLookup::Status::NotServed) {
+    const SourcePos& at = found.field == "kind" ? kind_node->pos() : api_version_node->pos();
+    if (!options_.policy.lenient) {
+      diagnostics_.push_back(Diagnostic::error(at, found.field, found.problem));
       return;
     }
-    return add_policy(object, PolicyKind::NetworkPolicy);
+    diagnostics_.push_back(Diagnostic::warning(at, found.field, found.problem + "; object ignored"));
+    return ignore(fmt::format("{} {}", api_version, kind), found.problem);
   }
-  for (const auto& source : pod_source_kinds()) {
-    if (source.kind == kind && (source.group == group || (kind != "Pod" && group == "extensions")))
-      return add_pod_source(object, kind);
+  if (found.status == KindLookup::Status::UnknownGroup) {
+    // Another project's kinds: counted and listed, with the reason they do not matter.
+    return ignore(fmt::format("{} {}", api_version, kind),
+                  kind == "Kustomization" ? "a kustomization file given as a manifest (pass its directory to build it)"
+                                          : "does not affect L3/L4 reachability");
   }
+  const KindInfo& info = *found.info;
+  switch (info.role) {
+    case KindRole::Namespace: return add_namespace(object);
+    case KindRole::Service: return add_service(object);
+    case KindRole::Node: return add_node(object);
+    case KindRole::PodSource: return add_pod_source(object, info);
+    case KindRole::CiliumNetworkPolicy: return add_policy(object, PolicyKind::CiliumNetworkPolicy);
+    case KindRole::CiliumClusterwideNetworkPolicy: return add_policy(object, PolicyKind::CiliumClusterwideNetworkPolicy);
+    case KindRole::NetworkPolicy: return add_policy(object, PolicyKind::NetworkPolicy);
+    case KindRole::CiliumCIDRGroup:  // not read yet: listed with its reason
+    case KindRole::Ignored: return ignore(fmt::format("{} {}", api_version, kind), std::string(info.reason));
+  }
+}
 
-  // Everything else is counted and listed, with the reason it does not matter.
-  std::string key = fmt::format("{} {}", api_version, kind);
-  auto [it, inserted] = ignored_index_.emplace(key, cluster_.ignored.size());
-  if (inserted) {
-    std::string reason = "does not affect L3/L4 reachability";
-    if (kind == "Endpoints" || kind == "EndpointSlice")
-      reason = "Service backends are computed from Service selectors and pods";
-    else if (group == "cilium.io")
-      reason = fmt::format("{} is not evaluated by netreach yet", kind);
-    else if (kind == "Kustomization")
-      reason = "a kustomization file given as a manifest (pass its directory to build it)";
-    cluster_.ignored.push_back({key, 0, reason});
-  }
+void ClusterBuilder::ignore(const std::string& api_version_kind, std::string reason) {
+  auto [it, inserted] = ignored_index_.emplace(api_version_kind, cluster_.ignored.size());
+  if (inserted) cluster_.ignored.push_back({api_version_kind, 0, std::move(reason)});
   cluster_.ignored[it->second].count++;
 }
 
@@ -236,7 +211,8 @@ void ClusterBuilder::add_namespace(const YamlNode& object) {
   cluster_.namespaces.push_back(std::move(ns));
 }
 
-void ClusterBuilder::add_pod_source(const YamlNode& object, const std::string& kind) {
+void ClusterBuilder::add_pod_source(const YamlNode& object, const KindInfo& info) {
+  const std::string kind(info.kind);
   Reader r(diagnostics_, kind);
   const YamlNode* metadata = r.child(&object, "metadata", "metadata", YamlNode::Kind::Mapping);
   std::string name = r.string(metadata, "name", "metadata.name");
@@ -268,12 +244,9 @@ void ClusterBuilder::add_pod_source(const YamlNode& object, const std::string& k
 
   const YamlNode* pod_template = &object;
   std::string template_path;
-  for (const auto& source : pod_source_kinds()) {
-    if (source.kind != kind) continue;
-    for (auto key : source.template_path) {
-      template_path += (template_path.empty() ? "" : ".") + std::string(key);
-      pod_template = r.child(pod_template, key, template_path, YamlNode::Kind::Mapping);
-    }
+  for (auto key : info.pod_template) {
+    template_path += (template_path.empty() ? "" : ".") + std::string(key);
+    pod_template = r.child(pod_template, key, template_path, YamlNode::Kind::Mapping);
   }
   std::string prefix = template_path.empty() ? "" : template_path + ".";
   if (!pod_template) {

@@ -14,6 +14,7 @@
 #include "load/yaml_node.h"
 #include "model/cluster.h"
 #include "model/diagnostic.h"
+#include "model/kinds.h"
 #include "netreach.h"
 #include "policy/policy_parser.h"
 
@@ -56,10 +57,12 @@ class ClusterBuilder {
     std::string name;
   };
   void add_namespace(const YamlNode& object);
-  void add_pod_source(const YamlNode& object, const std::string& kind);
+  void add_pod_source(const YamlNode& object, const KindInfo& info);
   void add_service(const YamlNode& object);
   void add_node(const YamlNode& object);
   void add_policy(const YamlNode& object, PolicyKind kind);
+  // Counts an object under "apiVersion Kind" in Cluster::ignored.
+  void ignore(const std::string& api_version_kind, std::string reason);
   void note_namespace_use(const std::string& ns, const SourcePos& pos);
 
   BuildOptions options_;

@@ -4,41 +4,20 @@
 
 #include <fmt/format.h>
 
+#include "model/kinds.h"
+
 namespace netreach {
 namespace {
 
-// kubectl's kinds and short names, for NS/KIND/NAME.
+// kubectl's names of a kind, for NS/KIND/NAME: the one kind table.
 std::optional<std::string> canonical_kind(std::string_view k) {
-  static const std::vector<std::pair<std::vector<std::string_view>, std::string_view>> kinds = {
-      {{"po", "pod", "pods"}, "Pod"},
-      {{"deploy", "deployment", "deployments"}, "Deployment"},
-      {{"sts", "statefulset", "statefulsets"}, "StatefulSet"},
-      {{"ds", "daemonset", "daemonsets"}, "DaemonSet"},
-      {{"rs", "replicaset", "replicasets"}, "ReplicaSet"},
-      {{"rc", "replicationcontroller", "replicationcontrollers"}, "ReplicationController"},
-      {{"job", "jobs"}, "Job"},
-      {{"cj", "cronjob", "cronjobs"}, "CronJob"},
-      {{"svc", "service", "services"}, "Service"},
-  };
-  std::string lower(k);
-  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  for (const auto& [names, kind] : kinds)
-    if (std::find(names.begin(), names.end(), lower) != names.end()) return std::string(kind);
+  if (const KindInfo* info = find_referable_kind(k)) return std::string(info->kind);
   return std::nullopt;
 }
 
 }  // namespace
 
-std::string short_kind_name(const std::string& kind) {
-  if (kind == "Deployment") return "deploy";
-  if (kind == "StatefulSet") return "sts";
-  if (kind == "DaemonSet") return "ds";
-  if (kind == "ReplicaSet") return "rs";
-  if (kind == "ReplicationController") return "rc";
-  if (kind == "Job") return "job";
-  if (kind == "CronJob") return "cj";
-  return "po";
-}
+std::string short_kind_name(const std::string& kind) { return reference_name(kind); }
 
 namespace {
 
@@ -120,7 +99,7 @@ Result<EndpointRef> resolve_endpoint(const Model& model, const std::string& writ
   std::optional<std::string> kind;
   if (parts.size() == 3) {
     kind = canonical_kind(parts[1]);
-    if (!kind) return Diagnostic::error(nowhere, "", fmt::format("unknown kind \"{}\" in \"{}\": use po, deploy, sts, ds, rs, rc, job, cj or svc", parts[1], written));
+    if (!kind) return Diagnostic::error(nowhere, "", fmt::format("unknown kind \"{}\" in \"{}\": use {}", parts[1], written, fmt::join(referable_kind_names(), ", ")));
   }
 
   // The Model's indexes give the candidates, in cluster order; the checks
