@@ -68,11 +68,18 @@ void print_diagnostics(const netreach::Diagnostics& diags, bool quiet) {
   // Quoting the source line means rereading the file: do it for the first few
   // only, so that a cluster with thousands of warnings still prints fast.
   constexpr size_t kQuoted = 20;
-  size_t printed = 0;
+  // Every file is read and every error found; the first kMaxErrors are
+  // printed (README, "Strict by default"), then how many more there are.
+  constexpr size_t kMaxErrors = 50;
+  size_t printed = 0, errors = 0;
   for (const auto& d : diags) {
     if (quiet && d.severity != netreach::Severity::Error) continue;
+    if (d.severity == netreach::Severity::Error && ++errors > kMaxErrors) continue;
     std::cerr << netreach::format_diagnostic(d, printed++ < kQuoted) << "\n";
   }
+  if (errors > kMaxErrors)
+    std::cerr << fmt::format("... and {} more error{} (the first {} are shown)\n", errors - kMaxErrors,
+                             errors - kMaxErrors == 1 ? "" : "s", kMaxErrors);
 }
 
 // Loads the model, printing diagnostics; null on failure.

@@ -17,15 +17,18 @@ LoadOutcome load(const std::vector<std::string>& paths, const Options& options) 
   read.kustomize_program = options.kustomize_program;
   auto read_result = read_manifests(paths, builder.sources(), read,
                                     [&](const ManifestObject& object) { builder.add(*object.node); });
-  if (!read_result) {
-    outcome.diagnostics = read_result.errors();
-    // Problems found before the read failed still help the user.
-    for (const auto& d : builder.diagnostics())
-      if (d.severity == Severity::Error) outcome.diagnostics.push_back(d);
-    return outcome;
-  }
-  if (has_errors(builder.diagnostics())) {
-    outcome.diagnostics = builder.diagnostics();
+  if (!read_result || has_errors(builder.diagnostics())) {
+    // Every file was read: report every problem at once, the reader's and the
+    // builder's, by file and line, so that one pass fixes the input.
+    if (!read_result) outcome.diagnostics = read_result.errors();
+    outcome.diagnostics.insert(outcome.diagnostics.end(), builder.diagnostics().begin(), builder.diagnostics().end());
+    std::stable_sort(outcome.diagnostics.begin(), outcome.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      const std::string_view fa = a.pos.file ? std::string_view(a.pos.file->display_name) : std::string_view();
+      const std::string_view fb = b.pos.file ? std::string_view(b.pos.file->display_name) : std::string_view();
+      if (fa != fb) return fa < fb;
+      if (a.pos.line != b.pos.line) return a.pos.line < b.pos.line;
+      return a.pos.column < b.pos.column;
+    });
     return outcome;
   }
   outcome.diagnostics = *read_result;

@@ -31,41 +31,41 @@ bool is_within(const fs::path& path, const fs::path& root) {
 
 class Walker {
  public:
-  Walker(const std::string& dir, FileRegistry& files, Diagnostics& warnings)
-      : files_(files), warnings_(warnings), user_dir_(dir) {}
+  Walker(const std::string& dir, FileRegistry& files, Diagnostics& diagnostics)
+      : files_(files), diagnostics_(diagnostics), user_dir_(dir) {}
 
-  Diagnostics walk() {
+  void walk() {
     std::error_code ec;
     root_ = fs::canonical(user_dir_, ec);
-    if (ec) return {unreadable(user_dir_, ec.value())};
+    if (ec) return unreadable(user_dir_, ec.value());
     struct stat st;
-    if (::stat(user_dir_.c_str(), &st) != 0) return {unreadable(user_dir_, errno)};
+    if (::stat(user_dir_.c_str(), &st) != 0) return unreadable(user_dir_, errno);
     visited_.insert({st.st_dev, st.st_ino});
     ancestors_.push_back({{st.st_dev, st.st_ino}, user_dir_});
-    return visit(user_dir_, false);
+    visit(user_dir_, false);
   }
 
   std::vector<std::pair<std::string, std::string>> kustomizations;  // display, canonical
   std::vector<std::string> loose_files;
 
  private:
-  Diagnostic unreadable(const std::string& path, int err) {
-    return Diagnostic::error(SourcePos{files_.file(path), 0, 0}, "",
-                             fmt::format("cannot read directory: {}", std::strerror(err)));
+  void unreadable(const std::string& path, int err) {
+    diagnostics_.push_back(Diagnostic::error(SourcePos{files_.file(path), 0, 0}, "",
+                                             fmt::format("cannot read directory: {}", std::strerror(err))));
   }
   void warn(const std::string& path, std::string message) {
-    warnings_.push_back(Diagnostic::warning(SourcePos{files_.file(path), 0, 0}, "",
-                                            std::move(message)));
+    diagnostics_.push_back(Diagnostic::warning(SourcePos{files_.file(path), 0, 0}, "",
+                                               std::move(message)));
   }
 
-  Diagnostics visit(const std::string& dir, bool inside_kustomization) {
+  void visit(const std::string& dir, bool inside_kustomization) {
     if (!find_kustomization_file(dir).empty()) {
       std::error_code ec;
       kustomizations.emplace_back(dir, fs::canonical(dir, ec).string());
       inside_kustomization = true;
     }
     DIR* handle = ::opendir(dir.c_str());
-    if (!handle) return {unreadable(dir, errno)};
+    if (!handle) return unreadable(dir, errno);
     std::vector<std::string> names;
     errno = 0;
     while (dirent* entry = ::readdir(handle)) {
@@ -73,13 +73,16 @@ class Walker {
     }
     int read_error = errno;
     ::closedir(handle);
-    if (read_error != 0) return {unreadable(dir, read_error)};
+    if (read_error != 0) return unreadable(dir, read_error);
     std::sort(names.begin(), names.end());
 
     for (const auto& name : names) {
       std::string path = join_display_path(dir, name);
       struct stat st;
-      if (::lstat(path.c_str(), &st) != 0) return {unreadable(path, errno)};
+      if (::lstat(path.c_str(), &st) != 0) {
+        unreadable(path, errno);
+        continue;
+      }
       if (S_ISLNK(st.st_mode)) {
         std::error_code ec;
         fs::path target = fs::canonical(path, ec);
@@ -91,31 +94,36 @@ class Walker {
           warn(path, fmt::format("skipping a symlink that points outside {}", user_dir_));
           continue;
         }
-        if (::stat(path.c_str(), &st) != 0) return {unreadable(path, errno)};
+        if (::stat(path.c_str(), &st) != 0) {
+          unreadable(path, errno);
+          continue;
+        }
       }
       if (S_ISDIR(st.st_mode)) {
         // A symlink back to a directory being walked is a loop: refused, as
         // the input is broken (kubectl apply -R would fail on it too). Another
         // link to a directory seen elsewhere is an alias: read once.
+        const std::string* loop_to = nullptr;
         for (const auto& [id, ancestor] : ancestors_)
-          if (id == std::make_pair(st.st_dev, st.st_ino))
-            return {Diagnostic::error(
-                SourcePos{files_.file(path), 0, 0}, "",
-                fmt::format("symlink loop: {} leads back to {}, which contains it", path, ancestor))};
+          if (id == std::make_pair(st.st_dev, st.st_ino)) loop_to = &ancestor;
+        if (loop_to) {
+          diagnostics_.push_back(Diagnostic::error(
+              SourcePos{files_.file(path), 0, 0}, "",
+              fmt::format("symlink loop: {} leads back to {}, which contains it", path, *loop_to)));
+          continue;
+        }
         if (!visited_.insert({st.st_dev, st.st_ino}).second) continue;  // alias
         ancestors_.push_back({{st.st_dev, st.st_ino}, path});
-        auto errs = visit(path, inside_kustomization);
+        visit(path, inside_kustomization);
         ancestors_.pop_back();
-        if (!errs.empty()) return errs;
       } else if (S_ISREG(st.st_mode) && !inside_kustomization && is_manifest_name(name)) {
         loose_files.push_back(path);
       }
     }
-    return {};
   }
 
   FileRegistry& files_;
-  Diagnostics& warnings_;
+  Diagnostics& diagnostics_;
   std::string user_dir_;
   fs::path root_;
   std::set<std::pair<dev_t, ino_t>> visited_;
@@ -125,17 +133,22 @@ class Walker {
 
 }  // namespace
 
-Result<DirectoryPlan> plan_directory(const std::string& dir, FileRegistry& files,
-                                     const YamlLimits& limits, Diagnostics& warnings) {
-  Walker walker(dir, files, warnings);
-  if (auto errs = walker.walk(); !errs.empty()) return errs;
+DirectoryPlan plan_directory(const std::string& dir, FileRegistry& files, const YamlLimits& limits,
+                             Diagnostics& diagnostics) {
+  Walker walker(dir, files, diagnostics);
+  walker.walk();
 
   // A kustomization that another one below `dir` includes is built only
   // through the one(s) including it.
-  std::set<std::string> included;
+  std::set<std::string> included, broken;
   for (const auto& [display, canonical] : walker.kustomizations) {
     auto k = load_kustomization(display, files, limits);
-    if (!k) return k.errors();
+    if (!k) {
+      // kustomize could not build it either: reported once, here.
+      diagnostics.insert(diagnostics.end(), k.errors().begin(), k.errors().end());
+      broken.insert(canonical);
+      continue;
+    }
     for (const auto& ref : k->resources) {
       std::error_code ec;
       fs::path target = fs::canonical(join_display_path(display, ref.value), ec);
@@ -146,12 +159,12 @@ Result<DirectoryPlan> plan_directory(const std::string& dir, FileRegistry& files
 
   DirectoryPlan plan;
   for (const auto& [display, canonical] : walker.kustomizations)
-    if (!included.count(canonical)) plan.items.push_back({display, true});
+    if (!included.count(canonical) && !broken.count(canonical)) plan.items.push_back({display, true});
   for (const auto& file : walker.loose_files) plan.items.push_back({file, false});
   std::sort(plan.items.begin(), plan.items.end(),
             [](const auto& a, const auto& b) { return a.path < b.path; });
-  if (plan.items.empty())
-    warnings.push_back(Diagnostic::warning(SourcePos{files.file(dir), 0, 0}, "",
+  if (plan.items.empty() && !has_errors(diagnostics))
+    diagnostics.push_back(Diagnostic::warning(SourcePos{files.file(dir), 0, 0}, "",
                                            "directory contains no manifests"));
   return plan;
 }

@@ -30,9 +30,12 @@ struct DirectoryPlan {
   std::vector<Item> items;  // sorted by path
 };
 
-// Errors: an unreadable directory, a kustomization file that does not parse.
-// Warnings (symlinks skipped, nothing found) are appended to `warnings`.
-Result<DirectoryPlan> plan_directory(const std::string& dir, FileRegistry& files,
-                                     const YamlLimits& limits, Diagnostics& warnings);
+// Problems are appended to `diagnostics`, and the walk goes on past them, so
+// that one broken entry does not hide the rest of the tree. Errors: an
+// unreadable directory or entry, a symlink loop, a kustomization file that
+// does not parse (each leaves that entry out of the plan). Warnings: symlinks
+// skipped, nothing found.
+DirectoryPlan plan_directory(const std::string& dir, FileRegistry& files, const YamlLimits& limits,
+                             Diagnostics& diagnostics);
 
 }  // namespace netreach

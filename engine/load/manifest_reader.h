@@ -48,9 +48,12 @@ struct ManifestObject {
 };
 
 // Reads every PATH in order and calls `on_object` for each object. Files and
-// kustomize runs are registered in `sources` so positions stay valid. Returns
-// the first error (reading stops there) or the warnings collected on success.
-// Documents that are not mappings (a bare scalar or list at the top) are errors.
+// kustomize runs are registered in `sources` so positions stay valid. An
+// error does not stop the reading: every path, file and document is read, and
+// the failure holds every error, in the order found (warnings are returned
+// only on success). Documents that are not mappings (a bare scalar or list at
+// the top) and documents without apiVersion or kind are errors; the next
+// document is still read.
 Result<Diagnostics> read_manifests(const std::vector<std::string>& paths, SourceTable& sources,
                                    const ReadOptions& options,
                                    const std::function<void(const ManifestObject&)>& on_object);

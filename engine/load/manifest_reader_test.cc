@@ -370,6 +370,7 @@ TEST_CASE("read_manifests: a directory symlink loop is an error naming it", "[lo
   REQUIRE_FALSE(run->ok());
   CHECK(run->error().pos.file->display_name == tree.path("a/loop"));
   CHECK(run->error().message.find("symlink loop") != std::string::npos);
+  CHECK(run->count("Namespace", "inside") == 1);  // the rest of the tree is read
 }
 
 TEST_CASE("read_manifests: symlinks alias a directory or leave the tree without harm", "[load]") {
@@ -407,4 +408,33 @@ TEST_CASE("read_manifests: an unreadable file is an error naming it", "[load]") 
   auto run = read({tree.path()});
   REQUIRE_FALSE(run->ok());
   CHECK(run->error().pos.file->display_name == tree.path("ns.yaml"));
+}
+
+// One broken file must not hide the errors of the others: every path, file and
+// document is read, and every error is returned.
+TEST_CASE("read_manifests: an error does not stop the reading of the next document or file", "[load][trust]") {
+  TempTree tree;
+  tree.write("stream.yaml", ns("a") + "---\n- not an object\n---\nmetadata: {name: x}\n---\n" + ns("b"));
+  auto stream = read({tree.path("stream.yaml")});
+  REQUIRE_FALSE(stream->ok());
+  CHECK(stream->result->errors().size() == 2);
+  CHECK(stream->count("Namespace", "a") == 1);
+  CHECK(stream->count("Namespace", "b") == 1);
+
+  const std::string dir = kData + "/trust/broken-repo";
+  auto run = read({dir, kData + "/no-such-file.yaml", kData + "/multi.yaml"});
+  REQUIRE_FALSE(run->ok());
+  // What the files hold besides their errors is still delivered.
+  CHECK(run->count("Service", "s") == 1);
+  CHECK(run->count("CilumNetworkPolicy", "p") == 1);
+  CHECK(run->count("CiliumNetworkPolicy", "q") == 1);
+  CHECK(run->count("Pod", "p") == 1);
+  CHECK(run->seen.size() == 4 + 2);  // and the paths after the directory
+  // Every file the reader cannot take as objects has its error, in reading order.
+  std::vector<std::string> files;
+  for (const auto& e : run->result->errors()) files.push_back(e.pos.file->display_name);
+  CHECK(files == std::vector<std::string>{dir + "/01-no-api-version.yaml", dir + "/02-top-level-array.json",
+                                          dir + "/03-syntax-error.yaml", dir + "/06-scalar.yaml",
+                                          dir + "/07-no-kind.yaml", dir + "/09-duplicate-key.yaml",
+                                          kData + "/no-such-file.yaml"});
 }

@@ -88,3 +88,39 @@ TEST_CASE("CLI: real kinds netreach does not evaluate stay counted and ignored",
   CHECK(s["ignored"][1]["kind"] == "monitoring.coreos.com/v1 ServiceMonitr");
 }
 
+// One broken file must not hide the errors of the others: a user fixes a
+// repository in one pass.
+TEST_CASE("CLI: every file of a broken directory is read and every error reported", "[cli][trust]") {
+  const std::string dir = kTrust + "/broken-repo";
+  auto r = run_netreach({"summary", "-f", dir});
+  INFO(r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  // One error (at least) per file, with its line.
+  for (const char* located : {"/01-no-api-version.yaml:1:1: error: document 1 has no \"apiVersion\" field",
+                              "/01-no-api-version.yaml:7:23: error: spec.ports[0].port: Service: port must be an integer from 0 to 65535",
+                              "/02-top-level-array.json:1:1: error: document 1 is a sequence",
+                              "/03-syntax-error.yaml:", "/04-misspelt-kind.yaml:2:7: error: kind: cilium.io has no kind",
+                              "/05-unknown-field.yaml:7:5: error: spec.egress[0].toPrts: unknown field",
+                              "/06-scalar.yaml:1:1: error: document 1 is a string",
+                              "/07-no-kind.yaml:1:1: error: document 1 has no \"kind\" field",
+                              "/08-no-container-port.yaml:4:", "/09-duplicate-key.yaml:4:"})
+    CHECK_THAT(r.err, Catch::Contains(dir + located));
+  CHECK_THAT(r.err, Catch::Contains("netreach: 10 errors in the input"));
+}
+
+TEST_CASE("CLI: errors are capped at 50 printed, with the count of the rest", "[cli][trust]") {
+  std::string sixty;
+  for (int i = 0; i < 60; ++i) sixty += "---\n[]\n";
+  auto r = run_netreach({"summary", "-f", "-"}, sixty);
+  CHECK(r.exit_code == 2);
+  size_t printed = 0;
+  for (size_t at = r.err.find("error: document"); at != std::string::npos; at = r.err.find("error: document", at + 1))
+    ++printed;
+  CHECK(printed == 50);
+  CHECK_THAT(r.err, Catch::Contains("document 50 is a sequence"));
+  CHECK_THAT(r.err, !Catch::Contains("document 51 is a sequence"));
+  CHECK_THAT(r.err, Catch::Contains("... and 10 more errors (the first 50 are shown)"));
+  CHECK_THAT(r.err, Catch::Contains("netreach: 60 errors in the input"));
+}
+
