@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "load/string_field.h"
+
 namespace netreach {
 namespace {
 
@@ -33,7 +35,8 @@ std::string canonical_text(const YamlNode& node) {
 // Typed access to the few fields we read, reporting type errors with the path.
 class Reader {
  public:
-  Reader(Diagnostics& diags, std::string kind_name) : diags_(diags), kind_(std::move(kind_name)) {}
+  Reader(Diagnostics& diags, Yaml11Words& words, std::string kind_name)
+      : diags_(diags), words_(words), kind_(std::move(kind_name)) {}
 
   const YamlNode* child(const YamlNode* node, std::string_view key, const std::string& path,
                         YamlNode::Kind expected) {
@@ -55,7 +58,25 @@ class Reader {
 
   std::string string(const YamlNode* node, std::string_view key, const std::string& path) {
     const YamlNode* c = child(node, key, path, YamlNode::Kind::Scalar);
-    return c ? c->text() : std::string();
+    return c ? text(*c, path).value_or(std::string()) : std::string();
+  }
+
+  // Whether `key` holds a value already reported as not a string (so that a
+  // missing-field error does not repeat it).
+  static bool reported(const YamlNode* node, std::string_view key) {
+    const YamlNode* v = node && node->is_mapping() ? node->find(key) : nullptr;
+    return v && !v->is_null() && classify_string_field(*v) == StringField::NotString;
+  }
+
+  // A scalar in a string field, by the one rule of load/string_field.h.
+  std::optional<std::string> text(const YamlNode& node, const std::string& path) {
+    switch (classify_string_field(node)) {
+      case StringField::String: return node.text();
+      case StringField::Yaml11Word: words_.note({node.pos(), path, node.text()}, diags_); return node.text();
+      case StringField::NotString: break;
+    }
+    diags_.push_back(Diagnostic::error(node.pos(), path, fmt::format("{}: {}", kind_, string_field_problem(node))));
+    return std::nullopt;
   }
 
   bool boolean(const YamlNode* node, std::string_view key, const std::string& path) {
@@ -71,12 +92,13 @@ class Reader {
     const YamlNode* m = child(node, key, path, YamlNode::Kind::Mapping);
     if (!m) return out;
     for (const auto& e : m->entries()) {
-      if (!e.value.is_scalar() && !e.value.is_null()) {
-        diags_.push_back(Diagnostic::error(e.value.pos(), path + "." + e.key,
-                                           fmt::format("{}: label values must be strings", kind_)));
+      if (e.value.is_null()) {
+        out.emplace_back(e.key, std::string());
         continue;
       }
-      out.emplace_back(e.key, e.value.is_null() ? std::string() : e.value.text());
+      auto value = text(e.value, path + "." + e.key);
+      if (!value) continue;
+      out.emplace_back(e.key, std::move(*value));
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -95,7 +117,9 @@ class Reader {
   std::optional<Protocol> protocol(const YamlNode* parent, const std::string& path) {
     const YamlNode* p = child(parent, "protocol", path + ".protocol", YamlNode::Kind::Scalar);
     if (!p) return Protocol::TCP;
-    auto proto = parse_port_protocol(p->text());
+    auto written = text(*p, path + ".protocol");
+    if (!written) return std::nullopt;
+    auto proto = parse_port_protocol(*written);
     if (!proto || *proto == Protocol::Any) {
       diags_.push_back(Diagnostic::error(p->pos(), path + ".protocol",
                                          fmt::format("{}: protocol must be TCP, UDP or SCTP, found \"{}\"", kind_, p->text())));
@@ -106,6 +130,7 @@ class Reader {
 
  private:
   Diagnostics& diags_;
+  Yaml11Words& words_;
   std::string kind_;
 };
 
@@ -175,11 +200,12 @@ void ClusterBuilder::ignore(const std::string& api_version_kind, std::string rea
 }
 
 void ClusterBuilder::add_namespace(const YamlNode& object) {
-  Reader r(diagnostics_, "Namespace");
+  Reader r(diagnostics_, yaml11_words_, "Namespace");
   const YamlNode* metadata = r.child(&object, "metadata", "metadata", YamlNode::Kind::Mapping);
   std::string name = r.string(metadata, "name", "metadata.name");
   if (name.empty()) {
-    diagnostics_.push_back(Diagnostic::error(object.pos(), "metadata.name", "Namespace has no name"));
+    if (!r.reported(metadata, "name"))
+      diagnostics_.push_back(Diagnostic::error(object.pos(), "metadata.name", "Namespace has no name"));
     return;
   }
   Namespace ns;
@@ -213,14 +239,15 @@ void ClusterBuilder::add_namespace(const YamlNode& object) {
 
 void ClusterBuilder::add_pod_source(const YamlNode& object, const KindInfo& info) {
   const std::string kind(info.kind);
-  Reader r(diagnostics_, kind);
+  Reader r(diagnostics_, yaml11_words_, kind);
   const YamlNode* metadata = r.child(&object, "metadata", "metadata", YamlNode::Kind::Mapping);
   std::string name = r.string(metadata, "name", "metadata.name");
   if (name.empty()) {
     // A Pod from generateName only is still a pod; give it a stable name.
     name = r.string(metadata, "generateName", "metadata.generateName");
     if (name.empty()) {
-      diagnostics_.push_back(Diagnostic::error(object.pos(), "metadata.name", fmt::format("{} has no name", kind)));
+      if (!r.reported(metadata, "name") && !r.reported(metadata, "generateName"))
+        diagnostics_.push_back(Diagnostic::error(object.pos(), "metadata.name", fmt::format("{} has no name", kind)));
       return;
     }
   }
@@ -319,13 +346,14 @@ void ClusterBuilder::add_pod_source(const YamlNode& object, const KindInfo& info
 }
 
 void ClusterBuilder::add_service(const YamlNode& object) {
-  Reader r(diagnostics_, "Service");
+  Reader r(diagnostics_, yaml11_words_, "Service");
   const YamlNode* metadata = r.child(&object, "metadata", "metadata", YamlNode::Kind::Mapping);
   const YamlNode* spec = r.child(&object, "spec", "spec", YamlNode::Kind::Mapping);
   Service svc;
   svc.name = r.string(metadata, "name", "metadata.name");
   if (svc.name.empty()) {
-    diagnostics_.push_back(Diagnostic::error(object.pos(), "metadata.name", "Service has no name"));
+    if (!r.reported(metadata, "name"))
+      diagnostics_.push_back(Diagnostic::error(object.pos(), "metadata.name", "Service has no name"));
     return;
   }
   svc.namespace_ = r.string(metadata, "namespace", "metadata.namespace");
@@ -355,8 +383,8 @@ void ClusterBuilder::add_service(const YamlNode& object) {
       if (const YamlNode* target = p.find("targetPort"); target && !target->is_null()) {
         if (target->is_scalar() && target->scalar_type() == YamlNode::ScalarType::Int) {
           if (auto t = r.port_number(*target, path + ".targetPort")) sp.target_port = *t;
-        } else if (target->is_scalar()) {
-          sp.target_port_name = target->text();
+        } else if (target->is_scalar() && classify_string_field(*target) != StringField::NotString) {
+          sp.target_port_name = *r.text(*target, path + ".targetPort");
           sp.target_port = 0;
         } else {
           diagnostics_.push_back(Diagnostic::error(target->pos(), path + ".targetPort", "targetPort must be a number or a port name"));
@@ -369,7 +397,7 @@ void ClusterBuilder::add_service(const YamlNode& object) {
 }
 
 void ClusterBuilder::add_node(const YamlNode& object) {
-  Reader r(diagnostics_, "Node");
+  Reader r(diagnostics_, yaml11_words_, "Node");
   const YamlNode* metadata = r.child(&object, "metadata", "metadata", YamlNode::Kind::Mapping);
   Node node;
   node.name = r.string(metadata, "name", "metadata.name");
@@ -381,6 +409,7 @@ void ClusterBuilder::add_node(const YamlNode& object) {
 void ClusterBuilder::add_policy(const YamlNode& object, PolicyKind kind) {
   PolicyParseResult result = parse_policy(object, kind, options_.policy);
   diagnostics_.insert(diagnostics_.end(), result.diagnostics.begin(), result.diagnostics.end());
+  for (const auto& word : result.yaml11_words) yaml11_words_.note(word, diagnostics_);
   if (!result.policy) {
     // Lenient mode: the object is ignored as a cluster would ignore it. List it
     // under ignored too, so that summary accounts for every object it read.

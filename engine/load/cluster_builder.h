@@ -11,6 +11,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "load/string_field.h"
 #include "load/yaml_node.h"
 #include "model/cluster.h"
 #include "model/diagnostic.h"
@@ -78,6 +79,7 @@ class ClusterBuilder {
   std::map<std::tuple<std::string, std::string, std::string>, OwnerRef> owner_of_;
   std::vector<std::pair<size_t, OwnerRef>> pod_owners_;  // pod index -> its direct owner
   std::map<std::string, size_t> ignored_index_;
+  Yaml11Words yaml11_words_;  // plain y/yes/on/... read as strings: one warning per file
   // (kind, namespace, name) of every policy -> its index and canonical content.
   std::map<std::tuple<int, std::string, std::string>, std::pair<size_t, std::string>> policy_index_;
 };

@@ -107,3 +107,72 @@ spec: {containers: [{name: c, image: x, ports: [{name: http}]}]}
     named = named || d.field_path == "spec.containers[0].ports[0].containerPort";
   CHECK(named);
 }
+
+// One rule for string fields (load/string_field.h): metadata, labels and port
+// names take a plain y/yes/on/... as written, with one warning per file;
+// numbers and true/false are errors, as the API server's decoding makes them.
+TEST_CASE("ClusterBuilder: YAML 1.1 boolean words in string fields are strings, with one warning", "[builder][string_field]") {
+  auto built = build_from_yaml(R"(
+apiVersion: v1
+kind: Namespace
+metadata: {name: y, labels: {team: no}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: on, namespace: y, labels: {app: yes}}
+spec: {containers: [{name: c, image: x, ports: [{containerPort: 80, name: on}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: off, namespace: y}
+spec: {selector: {app: yes}, ports: [{name: n, port: 80, targetPort: on}]}
+)");
+  REQUIRE(built.model);
+  const Cluster& c = built.model->cluster;
+  REQUIRE(c.find_namespace("y"));
+  CHECK(c.find_namespace("y")->declared);
+  REQUIRE(c.pods.size() == 1);
+  CHECK(c.pods[0].name == "on");
+  CHECK(c.pods[0].namespace_ == "y");
+  CHECK(c.pods[0].labels == LabelMap{{"app", "yes"}});
+  CHECK(c.pods[0].ports.at(0).name == "on");
+  REQUIRE(c.services.size() == 1);
+  CHECK(c.services[0].ports.at(0).name == "n");
+  CHECK(c.services[0].ports.at(0).target_port_name == "on");
+  size_t warnings = 0;
+  for (const auto& d : built.diagnostics)
+    if (d.message.find("is read as the string") != std::string::npos) {
+      ++warnings;
+      CHECK(d.pos.line == 4);  // the first word of the file
+      CHECK(d.field_path == "metadata.name");
+    }
+  CHECK(warnings == 1);
+}
+
+TEST_CASE("ClusterBuilder: numbers and true/false in string fields are errors", "[builder][string_field]") {
+  struct Case {
+    const char* yaml;
+    const char* path;
+  };
+  const Case cases[] = {
+      {"apiVersion: v1\nkind: Namespace\nmetadata: {name: true}\n", "metadata.name"},
+      {"apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: 2024}\nspec: {containers: [{name: c, image: x}]}\n", "metadata.namespace"},
+      {"apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {version: 1.0}}\nspec: {containers: [{name: c, image: x}]}\n", "metadata.labels.version"},
+      {"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x, ports: [{containerPort: 80, name: false}]}]}\n", "spec.containers[0].ports[0].name"},
+      {"apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80, targetPort: true}]}\n", "spec.ports[0].targetPort"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.yaml);
+    auto built = build_from_yaml(c.yaml);
+    CHECK_FALSE(built.model);
+    size_t errors = 0;
+    bool named = false;
+    for (const auto& d : built.diagnostics) {
+      if (d.severity != Severity::Error) continue;
+      ++errors;
+      named = named || d.field_path == c.path;
+    }
+    CHECK(named);
+    CHECK(errors == 1);  // no second "has no name" for a name that is not a string
+  }
+}

@@ -46,6 +46,10 @@ void ParseContext::warn(SourcePos pos, std::string path, std::string message) {
   diagnostics_.push_back(Diagnostic::warning(pos, std::move(path), std::move(message)));
 }
 
+void ParseContext::yaml11_word(const YamlNode& node, std::string path) {
+  yaml11_words_.push_back({node.pos(), std::move(path), node.text()});
+}
+
 // Paths are built for every field of every policy (12,000 policies in a large
 // cluster), so they are concatenated directly rather than through fmt::format.
 std::string index_path(std::string_view path, size_t index) {
@@ -67,16 +71,19 @@ bool is_string_scalar(const YamlNode& node) {
   return node.is_scalar() && node.scalar_type() == YamlNode::ScalarType::String;
 }
 
+bool is_string_field(ParseContext& ctx, const YamlNode& node, const std::string& path) {
+  switch (classify_string_field(node)) {
+    case StringField::String: return true;
+    case StringField::Yaml11Word: ctx.yaml11_word(node, path); return true;
+    case StringField::NotString: return false;
+  }
+  return false;
+}
+
 std::optional<std::string> read_string(ParseContext& ctx, const YamlNode& node,
                                        const std::string& path) {
-  if (is_string_scalar(node)) return node.text();
-  if (node.is_scalar()) {
-    ctx.reject(Rejecter::ApiServer, node.pos(), path,
-               fmt::format("must be a string, not {} (quote it: \"{}\")", node.type_name(), node.text()));
-  } else {
-    ctx.reject(Rejecter::ApiServer, node.pos(), path,
-               fmt::format("must be a string, not a {}", node.type_name()));
-  }
+  if (is_string_field(ctx, node, path)) return node.text();
+  ctx.reject(Rejecter::ApiServer, node.pos(), path, string_field_problem(node));
   return std::nullopt;
 }
 

@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "load/string_field.h"
 #include "load/yaml_node.h"
 #include "model/diagnostic.h"
 #include "policy/policy_parser.h"
@@ -60,6 +61,10 @@ class ParseContext {
                      std::string_view hint, std::string_view consequence);
   // A Warning in both modes (nothing is rejected).
   void warn(SourcePos pos, std::string path, std::string message);
+  // A plain y/yes/on/n/no/off read as a string (load/string_field.h); the
+  // caller that knows the file warns once per file.
+  void yaml11_word(const YamlNode& node, std::string path);
+  std::vector<Yaml11Word> take_yaml11_words() { return std::move(yaml11_words_); }
 
   // Whether the object must be refused (strict: any error; lenient: any rejection).
   bool failed() const { return failed_; }
@@ -69,6 +74,7 @@ class ParseContext {
   bool lenient_;
   bool failed_ = false;
   Diagnostics diagnostics_;
+  std::vector<Yaml11Word> yaml11_words_;
 };
 
 // "spec.ingress" + 0 -> "spec.ingress[0]"; "spec" + "ingress" -> "spec.ingress".
@@ -76,10 +82,13 @@ std::string index_path(std::string_view path, size_t index);
 std::string field_path(std::string_view path, std::string_view key);
 
 // Scalar checks that report through the context; nullopt when absent or wrong.
-// A non-string scalar where a string is required gets the hint
-// `must be a string (quote it: "5555")`.
+// read_string applies the one rule for string fields (load/string_field.h): a
+// non-string scalar gets the hint `must be a string (quote it: "5555")`.
 std::optional<std::string> read_string(ParseContext& ctx, const YamlNode& node,
                                        const std::string& path);
+// The same rule for the string half of an int-or-string field: true when
+// `node` is a string (node.text() is its value); reports nothing otherwise.
+bool is_string_field(ParseContext& ctx, const YamlNode& node, const std::string& path);
 std::optional<int64_t> read_int(ParseContext& ctx, const YamlNode& node, const std::string& path);
 std::optional<bool> read_bool(ParseContext& ctx, const YamlNode& node, const std::string& path);
 // Type checks for collections; report "must be a list" / "must be a mapping".

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "policy/policy_test_support.h"
 
 using namespace netreach;
@@ -82,3 +84,62 @@ TEST_CASE("MapReader: a curated hint says more and wins over the nearest name", 
                  "k8s:io.kubernetes.pod.namespace"));
 }
 
+// The one rule for string fields (load/string_field.h) in policies: selector
+// keys' values, metadata and port names. np-guard's test data selects the
+// Kubernetes e2e namespaces with `values: [x, y]`.
+TEST_CASE("read_string: a plain y/yes/on/n/no/off is the string written, and is reported for a warning", "[field_reader][string_field]") {
+  auto r = parse(R"(apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: k, namespace: y}
+spec:
+  podSelector: {matchLabels: {role: no}}
+  ingress:
+  - from:
+    - namespaceSelector:
+        matchExpressions: [{key: ns, operator: In, values: [x, y]}]
+    ports:
+    - port: on
+)");
+  REQUIRE(r.policy);
+  CHECK_FALSE(has_errors(r.diagnostics));
+  CHECK(r.policy->namespace_ == "y");
+  const auto& peer = r.policy->rules.at(0).ingress.at(0);
+  REQUIRE(peer.ports.size() == 1);
+  CHECK(peer.ports[0].name == "on");
+  std::vector<std::string> words;
+  for (const auto& w : r.yaml11_words) words.push_back(w.path + "=" + w.text);
+  std::sort(words.begin(), words.end());
+  CHECK(words == std::vector<std::string>{"metadata.namespace=y",
+                                          "spec.ingress[0].from[0].namespaceSelector.matchExpressions[0].values[1]=y",
+                                          "spec.ingress[0].ports[0].port=on", "spec.podSelector.matchLabels.role=no"});
+
+  auto cnp_port = parse(cnp(R"(
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: yes}}]
+    toPorts: [{ports: [{port: on}]}]
+)"));
+  REQUIRE(cnp_port.policy);
+  CHECK(cnp_port.policy->rules.at(0).ingress.at(0).ports.at(0).name == "on");
+  CHECK(cnp_port.yaml11_words.size() == 2);
+}
+
+TEST_CASE("read_string: true, false and numbers in a string field stay errors", "[field_reader][string_field]") {
+  auto values = parse(cnp(R"(
+  ingress:
+  - fromEndpoints: [{matchExpressions: [{key: ns, operator: In, values: [x, true]}]}]
+)"));
+  CHECK(has_diag(values, Severity::Error, "spec.ingress[0].fromEndpoints[0].matchExpressions[0].values[1]",
+                 "must be a string, not boolean (quote it: \"true\")"));
+  auto labels = parse(cnp(R"(
+  ingress:
+  - fromEndpoints: [{matchLabels: {version: 2}}]
+)"));
+  CHECK(has_diag(labels, Severity::Error, "spec.ingress[0].fromEndpoints[0].matchLabels.version",
+                 "must be a string, not integer"));
+  auto knp_port = parse(knp(R"(
+  podSelector: {}
+  ingress: [{ports: [{port: false}]}]
+)"));
+  CHECK(has_diag(knp_port, Severity::Error, "spec.ingress[0].ports[0].port", "not boolean"));
+  CHECK(knp_port.yaml11_words.empty());
+}

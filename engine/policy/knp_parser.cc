@@ -87,7 +87,7 @@ std::optional<PortProtocol> parse_knp_port(ParseContext& ctx, const YamlNode& no
         port.port = static_cast<uint16_t>(*v);
         numeric = true;
       }
-    } else if (is_string_scalar(*p)) {
+    } else if (is_string_field(ctx, *p, r.child("port"))) {
       const std::string& name = p->text();
       bool lower = std::none_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
       if (!lower || !is_iana_service_name(name)) {

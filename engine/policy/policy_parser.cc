@@ -83,6 +83,7 @@ PolicyParseResult parse_policy(const YamlNode& object, PolicyKind kind, const Po
   top.finish(kTopLevelHints, "so its content is ignored");
 
   result.diagnostics = ctx.take_diagnostics();
+  result.yaml11_words = ctx.take_yaml11_words();
   // Diagnostics in document order (the passes read fields in a fixed order).
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(),
                    [](const Diagnostic& a, const Diagnostic& b) {

@@ -16,6 +16,7 @@
 
 #include <optional>
 
+#include "load/string_field.h"
 #include "load/yaml_node.h"
 #include "model/diagnostic.h"
 #include "policy/rule.h"
@@ -33,6 +34,8 @@ struct PolicyParseOptions {
 struct PolicyParseResult {
   std::optional<Policy> policy;  // absent when rejected
   Diagnostics diagnostics;       // errors (strict) or warnings (lenient), in document order
+  // Plain y/yes/on/n/no/off read as strings; the loader warns once per file.
+  std::vector<Yaml11Word> yaml11_words;
 };
 
 // `object` is the whole Kubernetes object. `kind` has already been read from it.

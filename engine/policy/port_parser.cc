@@ -537,7 +537,7 @@ void parse_icmps(ParseContext& ctx, const YamlNode& node, const std::string& pat
           } else {
             field.type = static_cast<uint8_t>(*v);
           }
-        } else if (is_string_scalar(*type)) {
+        } else if (is_string_field(ctx, *type, fr.child("type"))) {
           const std::string& t = type->text();
           if (auto n = icmp_type_by_name(t, field.ipv6)) {
             field.type = *n;

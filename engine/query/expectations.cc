@@ -6,7 +6,9 @@
 // into a silently passing check.
 #include <fmt/format.h>
 
+#include "load/string_field.h"
 #include "load/yaml_stream.h"
+#include "model/suggest.h"
 #include "netreach.h"
 
 namespace netreach {
@@ -60,8 +62,12 @@ Result<ExpectationsFile> load_expectations(const std::string& path, SourceTable&
     for (const auto& e : item.entries()) {
       std::string p = base + "." + e.key;
       const YamlNode& v = e.value;
-      if (!v.is_scalar()) {
-        errors.push_back(Diagnostic::error(v.pos(), p, "must be a string"));
+      // Every field is a string (load/string_field.h: a plain y/yes/on/... is
+      // the string as written), the port a number or a name. This file is
+      // never given to kubectl, so a YAML 1.1 boolean word needs no warning.
+      const bool number = e.key == "port" && v.is_scalar() && v.scalar_type() == YamlNode::ScalarType::Int;
+      if (!number && classify_string_field(v) == StringField::NotString) {
+        errors.push_back(Diagnostic::error(v.pos(), p, string_field_problem(v)));
         continue;
       }
       if (e.key == "name") ex.name = v.text();
@@ -78,7 +84,10 @@ Result<ExpectationsFile> load_expectations(const std::string& path, SourceTable&
         else if (v.text() == "deny") ex.expect = Verdict::Deny;
         else errors.push_back(Diagnostic::error(v.pos(), p, fmt::format("must be allow or deny, found \"{}\"", v.text())));
       } else {
-        errors.push_back(Diagnostic::error(e.key_pos, p, fmt::format("unknown field \"{}\"", e.key)));
+        constexpr std::string_view kFields[] = {"name", "from", "to", "port", "protocol", "expect"};
+        std::string meant = did_you_mean(nearest_names(e.key, kFields));
+        errors.push_back(Diagnostic::error(e.key_pos, p, fmt::format("unknown field \"{}\"{}{}", e.key,
+                                                                     meant.empty() ? "" : ": ", meant)));
       }
     }
     for (auto [value, field] : {std::pair{&ex.from, "from"}, {&ex.to, "to"}, {&ex.port, "port"}})

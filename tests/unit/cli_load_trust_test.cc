@@ -124,3 +124,19 @@ TEST_CASE("CLI: errors are capped at 50 printed, with the count of the rest", "[
   CHECK_THAT(r.err, Catch::Contains("netreach: 60 errors in the input"));
 }
 
+// One rule for a scalar in a string field (engine/load/string_field.h): a plain
+// y/yes/on/n/no/off is the string written, with one warning per file.
+TEST_CASE("CLI: unquoted y and on are strings, with one warning per file", "[cli][trust]") {
+  const std::string dir = kTrust + "/yaml11-words";
+  auto r = run_netreach({"check", "-f", dir + "/manifests.yaml", "-e", dir + "/expectations.yaml"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("2 passed, 0 failed"));
+  CHECK_THAT(r.err, Catch::Contains(dir + "/manifests.yaml:14:9: warning: metadata.name: unquoted y is read as the "
+                                          "string \"y\""));
+  CHECK_THAT(r.err, Catch::Contains("a raw kubectl apply (YAML 1.1) reads it as a boolean"));
+  size_t warnings = 0;
+  for (size_t at = r.err.find("is read as the string"); at != std::string::npos; at = r.err.find("is read as the string", at + 1))
+    ++warnings;
+  CHECK(warnings == 1);
+}

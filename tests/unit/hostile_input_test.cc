@@ -266,12 +266,12 @@ TEST_CASE("hostile: a NUL byte is refused", "[hostile]") {
 TEST_CASE("hostile: numbers out of range are refused", "[hostile]") {
   TempDir dir;
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"service-port", "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: n}\nspec: {ports: [{port: 99999999999999999999999}]}\n"},
-      {"container-port", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec: {containers: [{name: c, image: x, ports: [{containerPort: -1}]}]}\n"},
-      {"cnp-port", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: n}\nspec:\n  endpointSelector: {}\n  ingress: [{toPorts: [{ports: [{port: \"65536\"}]}]}]\n"},
-      {"cnp-endport", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: n}\nspec:\n  endpointSelector: {}\n  ingress: [{toPorts: [{ports: [{port: \"80\", endPort: 18446744073709551617}]}]}]\n"},
-      {"knp-port", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: n}\nspec:\n  podSelector: {}\n  ingress: [{ports: [{port: 1e400}]}]\n"},
-      {"cidr-prefix", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: n}\nspec:\n  endpointSelector: {}\n  egress: [{toCIDR: [10.0.0.0/4294967329]}]\n"},
+      {"service-port", "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: ns}\nspec: {ports: [{port: 99999999999999999999999}]}\n"},
+      {"container-port", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ns}\nspec: {containers: [{name: c, image: x, ports: [{containerPort: -1}]}]}\n"},
+      {"cnp-port", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: ns}\nspec:\n  endpointSelector: {}\n  ingress: [{toPorts: [{ports: [{port: \"65536\"}]}]}]\n"},
+      {"cnp-endport", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: ns}\nspec:\n  endpointSelector: {}\n  ingress: [{toPorts: [{ports: [{port: \"80\", endPort: 18446744073709551617}]}]}]\n"},
+      {"knp-port", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: ns}\nspec:\n  podSelector: {}\n  ingress: [{ports: [{port: 99999999999999999999999}]}]\n"},
+      {"cidr-prefix", "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: ns}\nspec:\n  endpointSelector: {}\n  egress: [{toCIDR: [10.0.0.0/4294967329]}]\n"},
   };
   for (const auto& [name, text] : cases) {
     {
