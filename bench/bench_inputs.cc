@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -51,17 +53,24 @@ TempInput make_pod_dump() {
   return input;
 }
 
-// Removes the generated files when the process exits normally.
+// Removes the generated files (and their directory) when the process exits normally.
 struct TempScaleInput {
   ScaleInput input;
+  std::string directory;
   ~TempScaleInput() {
-    for (const auto& path : input.paths) std::filesystem::remove(path);
+    if (!directory.empty()) std::filesystem::remove_all(directory);
   }
 };
 
 // The loader refuses files over 256 MiB (YamlLimits::max_stream_bytes); keep
 // every part well under it.
 constexpr long long kMaxPartBytes = 200ll << 20;
+
+std::string temp_directory(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / fmt::format("{}_{}", name, ::getpid());
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
 
 TempScaleInput make_scale_cluster(bool pod_objects) {
   TempScaleInput temp;
@@ -77,37 +86,38 @@ TempScaleInput make_scale_cluster(bool pod_objects) {
   input.namespaces = spec.namespaces;
   input.policies = spec.policies;
   input.pod_objects = pod_objects;
-  std::string stem = (std::filesystem::temp_directory_path() /
-                      fmt::format("netreach_bench_scale_{}{}_{}", spec.pods, pod_objects ? "_pods" : "", ::getpid()))
-                         .string();
-  std::string whole = stem + ".yaml";
-  {
-    std::ofstream out(whole, std::ios::binary);
-    generate_cluster(spec, out);
+  temp.directory = temp_directory(fmt::format("netreach_bench_scale_{}{}", spec.pods, pod_objects ? "_pods" : ""));
+  FileOutput output;
+  output.directory = temp.directory;
+  output.part_bytes = kMaxPartBytes;
+  input.stats = generate_cluster_files(spec, output, input.paths);
+  input.bytes = input.stats.bytes;
+  return temp;
+}
+
+struct TempEnvelope {
+  EnvelopeInput input;
+  ~TempEnvelope() {
+    if (!input.directory.empty()) std::filesystem::remove_all(input.directory);
   }
-  input.bytes = static_cast<long long>(std::filesystem::file_size(whole));
-  if (input.bytes <= kMaxPartBytes) {
-    input.paths.push_back(whole);
-    return temp;
-  }
-  // Split at document boundaries ("---" lines) into parts under the limit,
-  // streaming, so the benchmark process never holds the text in memory.
-  std::ifstream in(whole, std::ios::binary);
-  std::ofstream part;
-  long long part_bytes = 0;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!part.is_open() || (part_bytes > kMaxPartBytes - (8ll << 20) && line == "---")) {
-      part.close();
-      input.paths.push_back(fmt::format("{}_part{}.yaml", stem, input.paths.size()));
-      part.open(input.paths.back(), std::ios::binary);
-      part_bytes = 0;
-    }
-    part << line << '\n';
-    part_bytes += static_cast<long long>(line.size()) + 1;
-  }
-  part.close();
-  std::filesystem::remove(whole);
+};
+
+TempEnvelope make_envelope(int pods, int expectations) {
+  TempEnvelope temp;
+  EnvelopeInput& input = temp.input;
+  ClusterSpec spec = envelope_spec(pods);
+  input.pods = pods;
+  input.directory = temp_directory(fmt::format("netreach_bench_envelope_{}", pods));
+  FileOutput output;
+  output.directory = input.directory + "/cluster";
+  output.part_bytes = kMaxPartBytes;
+  input.stats = generate_cluster_files(spec, output, input.paths);
+  input.bytes = input.stats.bytes;
+  input.expectations = input.directory + "/expectations.yaml";
+  std::ofstream out(input.expectations, std::ios::binary);
+  generate_expectations(spec, expectations, out);
+  out.close();
+  input.expectation_count = expectations;
   return temp;
 }
 
@@ -123,6 +133,19 @@ const ScaleInput& scale_cluster_with_pods() {
   return input.input;
 }
 
+int envelope_pods() { return std::max(300, env_int("NETREACH_BENCH_ENVELOPE_PODS", 150000)); }
+
+const EnvelopeInput& envelope_cluster(int pods) {
+  // One size at a time: each is generated on first use, and the previous one
+  // removed then (the large one is ~580 MB of files).
+  static std::unique_ptr<TempEnvelope> current;
+  if (!current || current->input.pods != pods) {
+    current.reset();
+    current = std::make_unique<TempEnvelope>(make_envelope(pods, 10000));
+  }
+  return current->input;
+}
+
 double peak_rss_mib() {
   struct rusage usage {};
   ::getrusage(RUSAGE_SELF, &usage);
@@ -136,6 +159,12 @@ double current_rss_mib() {
     std::fclose(f);
   }
   return static_cast<double>(pages_resident) * static_cast<double>(::sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+double process_cpu_seconds() {
+  struct timespec ts {};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 const std::string& pod_dump_path() {

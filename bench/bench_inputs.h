@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "cluster_generator.h"
+
 namespace netreach::bench {
 
 // Path of a `kubectl get pods -o yaml`-like dump with workloads and policies.
@@ -40,6 +42,7 @@ struct ScaleInput {
   long long bytes = 0;  // all files together
   int pods = 0, namespaces = 0, policies = 0;
   bool pod_objects = false;
+  ClusterStats stats;
 };
 
 // Workloads and Services only (one pod template per workload).
@@ -48,9 +51,28 @@ const ScaleInput& scale_cluster();
 // NETREACH_BENCH_SCALE_POD_OBJECTS=1.
 const ScaleInput& scale_cluster_with_pods();
 
+// The envelope shape (envelope_spec() in cluster_generator.h) at `pods`
+// pods, as files of at most 200 MB, and 10,000 expectations over it.
+// Generated on first use; asking for another size removes this one.
+//   NETREACH_BENCH_ENVELOPE_PODS   the large size (default 150000); the small
+//                                  and medium sizes are a ninth and a third of it
+struct EnvelopeInput {
+  std::string directory;
+  std::vector<std::string> paths;
+  long long bytes = 0;
+  int pods = 0;
+  ClusterStats stats;
+  std::string expectations;  // the expectations file
+  int expectation_count = 0;
+};
+int envelope_pods();
+const EnvelopeInput& envelope_cluster(int pods);
+
 // Peak resident set size of the process so far (getrusage), in MiB.
 double peak_rss_mib();
 // Current resident set size (/proc/self/statm), in MiB.
 double current_rss_mib();
+// CPU time of the process so far (user + system), in seconds.
+double process_cpu_seconds();
 
 }  // namespace netreach::bench

@@ -2,13 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+
+#include "what_if_args.h"
+
 namespace netreach_cli {
 namespace {
-
-std::string port_text(const netreach::Expectation& e) {
-  if (e.protocol) return fmt::format("{}/{}", e.port, netreach::to_string(*e.protocol));
-  return e.port;
-}
 
 std::string xml_escape(const std::string& s) {
   std::string out;
@@ -29,63 +28,127 @@ std::string xml_escape(const std::string& s) {
   return out;
 }
 
+// The flow judged, as "53/UDP" or "dns/UDP".
+std::string judged_port(const netreach::QueryResult& result) {
+  return fmt::format("{}/{}", result.port, netreach::to_string(result.protocol));
+}
+
+void indent_lines(std::string& out, std::string_view text, std::string_view pad) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out += pad;
+    out += text.substr(start, end - start);
+    out += '\n';
+    start = end + 1;
+  }
+}
+
 }  // namespace
 
-std::string check_text(const netreach::CheckReport& report) {
+CheckWriter::CheckWriter(CheckFormat format, std::ostream& out, std::string suite_name)
+    : format_(format), out_(out), suite_name_(std::move(suite_name)) {}
+
+CheckWriter::~CheckWriter() {
+  if (spool_) std::fclose(spool_);
+}
+
+void CheckWriter::spool(const std::string& text) {
+  if (!spool_ && spool_fallback_.empty()) spool_ = std::tmpfile();
+  if (spool_ && std::fwrite(text.data(), 1, text.size(), spool_) == text.size()) return;
+  spool_fallback_ += text;  // no temporary file: keep it in memory rather than lose it
+}
+
+std::string CheckWriter::json_opening() const {
+  std::string out = "{\n";
+  if (!hypothetical_.empty()) {
+    // As dump(2) lays out a member of the document: indented by one level.
+    std::string member;
+    indent_lines(member, nlohmann::json(hypothetical_).dump(2, ' ', false, nlohmann::json::error_handler_t::replace), "  ");
+    member.pop_back();
+    out += "  \"hypothetical\": " + member.substr(2) + ",\n";
+  }
+  return out + "  \"results\": [";
+}
+
+void CheckWriter::add(const netreach::CheckResult& r) {
+  const auto& e = r.expectation;
   std::string out;
-  for (const auto& r : report.results) {
-    out += fmt::format("{} {}: expected {}, got {}\n", r.passed ? "PASS" : "FAIL", r.expectation.name,
-                       netreach::to_string(r.expectation.expect), netreach::to_string(r.result.verdict));
-    if (!r.passed) {
-      std::string text = netreach::render_text(r.result);
-      size_t start = 0;
-      while (start < text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        out += fmt::format("    {}\n", std::string_view(text).substr(start, end - start));
-        start = end + 1;
+  switch (format_) {
+    case CheckFormat::Text:
+      out = fmt::format("{} {}: expected {}, got {}\n", r.passed ? "PASS" : "FAIL", e.name, netreach::to_string(e.expect),
+                        netreach::to_string(r.result.verdict));
+      if (!r.passed) indent_lines(out, netreach::render_text(r.result), "    ");
+      if (written_ == 0) out_ << hypothetical_line(hypothetical_);
+      out_ << out;
+      break;
+    case CheckFormat::Json: {
+      // The keys in the order the README documents them.
+      nlohmann::ordered_json item = {{"name", e.name},
+                                     {"from", e.from},
+                                     {"to", e.to},
+                                     {"port", e.port},
+                                     {"protocol", netreach::to_string(r.result.protocol)},
+                                     {"expect", netreach::to_string(e.expect)},
+                                     {"verdict", netreach::to_string(r.result.verdict)},
+                                     {"passed", r.passed},
+                                     {"explanation", netreach::render_text(r.result)}};
+      // Laid out as dump(2) lays out the whole document: each result indented
+      // by two levels (strings escape their newlines, so lines are layout only).
+      out = written_ == 0 ? json_opening() + "\n" : ",\n";
+      std::string text = item.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+      indent_lines(out, text, "    ");
+      out.pop_back();  // the comma or the closing bracket follows
+      out_ << out;
+      break;
+    }
+    case CheckFormat::Junit:
+      out = fmt::format("    <testcase classname=\"netreach\" name=\"{}\">\n", xml_escape(e.name));
+      if (!r.passed)
+        out += fmt::format("      <failure message=\"{}\">{}</failure>\n",
+                           xml_escape(fmt::format("expected {} for {} -> {} {}, got {}", netreach::to_string(e.expect), e.from, e.to,
+                                                  judged_port(r.result), netreach::to_string(r.result.verdict))),
+                           xml_escape(netreach::render_text(r.result)));
+      out += "    </testcase>\n";
+      spool(out);
+      break;
+  }
+  ++written_;
+}
+
+void CheckWriter::finish(const netreach::CheckCounts& counts) {
+  size_t total = counts.passed + counts.failed;
+  switch (format_) {
+    case CheckFormat::Text:
+      if (written_ == 0) out_ << hypothetical_line(hypothetical_);
+      out_ << fmt::format("{} passed, {} failed\n", counts.passed, counts.failed);
+      break;
+    case CheckFormat::Json:
+      out_ << (written_ == 0 ? json_opening() + "]" : "\n  ]")
+           << fmt::format(",\n  \"passed\": {},\n  \"failed\": {}\n}}\n", counts.passed, counts.failed);
+      break;
+    case CheckFormat::Junit: {
+      out_ << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+           << fmt::format("<testsuites tests=\"{}\" failures=\"{}\">\n", total, counts.failed)
+           << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n", xml_escape(suite_name_), total,
+                          counts.failed);
+      if (!hypothetical_.empty())
+        out_ << fmt::format("    <properties>\n      <property name=\"hypothetical\" value=\"{}\"/>\n    </properties>\n",
+                            xml_escape(join_changes(hypothetical_)));
+      if (spool_) {
+        std::rewind(spool_);
+        char buffer[1 << 16];
+        for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, spool_)) > 0;) out_.write(buffer, static_cast<std::streamsize>(n));
+        std::fclose(spool_);
+        spool_ = nullptr;
       }
+      out_ << spool_fallback_ << "  </testsuite>\n</testsuites>\n";
+      spool_fallback_.clear();
+      break;
     }
   }
-  out += fmt::format("{} passed, {} failed\n", report.passed, report.failed);
-  return out;
-}
-
-nlohmann::json check_json(const netreach::CheckReport& report) {
-  nlohmann::json results = nlohmann::json::array();
-  for (const auto& r : report.results) {
-    const auto& e = r.expectation;
-    results.push_back({{"name", e.name},
-                       {"from", e.from},
-                       {"to", e.to},
-                       {"port", e.port},
-                       {"protocol", e.protocol ? std::string(netreach::to_string(*e.protocol)) : std::string("TCP")},
-                       {"expect", netreach::to_string(e.expect)},
-                       {"verdict", netreach::to_string(r.result.verdict)},
-                       {"passed", r.passed},
-                       {"explanation", netreach::render_text(r.result)}});
-  }
-  return {{"passed", report.passed}, {"failed", report.failed}, {"results", results}};
-}
-
-std::string check_junit(const netreach::CheckReport& report, const std::string& suite_name) {
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += fmt::format("<testsuites tests=\"{}\" failures=\"{}\">\n", report.results.size(), report.failed);
-  out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n", xml_escape(suite_name),
-                     report.results.size(), report.failed);
-  for (const auto& r : report.results) {
-    const auto& e = r.expectation;
-    out += fmt::format("    <testcase classname=\"netreach\" name=\"{}\">\n", xml_escape(e.name));
-    if (!r.passed) {
-      out += fmt::format("      <failure message=\"{}\">{}</failure>\n",
-                         xml_escape(fmt::format("expected {} for {} -> {} {}, got {}", netreach::to_string(e.expect), e.from,
-                                                e.to, port_text(e), netreach::to_string(r.result.verdict))),
-                         xml_escape(netreach::render_text(r.result)));
-    }
-    out += "    </testcase>\n";
-  }
-  out += "  </testsuite>\n</testsuites>\n";
-  return out;
+  out_.flush();
 }
 
 std::string summary_text(const netreach::Summary& s) {
@@ -95,7 +158,8 @@ std::string summary_text(const netreach::Summary& s) {
   out += fmt::format("namespaces: {} ({} used but not declared)\n", s.namespaces, s.undeclared_namespaces);
   out += fmt::format("workloads: {}\npods (one per workload template or Pod object): {} ({} hostNetwork)\n", s.workloads, s.pods,
                      s.host_network_pods);
-  out += fmt::format("services: {}\nnodes: {}\nidentities: {}\n", s.services, s.nodes, s.identities);
+  out += fmt::format("services: {}\nnodes: {}\nCIDR groups: {}\nidentities: {}\n", s.services, s.nodes, s.cidr_groups,
+                     s.identities);
   out += fmt::format("policies: {} CiliumNetworkPolicy, {} CiliumClusterwideNetworkPolicy, {} NetworkPolicy ({} rules)\n",
                      s.policies_cnp, s.policies_ccnp, s.policies_knp, s.rules);
   if (s.ignored.empty()) {
@@ -121,6 +185,7 @@ nlohmann::json summary_json(const netreach::Summary& s) {
           {"host_network_pods", s.host_network_pods},
           {"services", s.services},
           {"nodes", s.nodes},
+          {"cidr_groups", s.cidr_groups},
           {"identities", s.identities},
           {"policies", {{"CiliumNetworkPolicy", s.policies_cnp}, {"CiliumClusterwideNetworkPolicy", s.policies_ccnp}, {"NetworkPolicy", s.policies_knp}}},
           {"rules", s.rules},

@@ -10,12 +10,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/diagnostic.h"
+#include "model/port_set.h"
 #include "model/protocol.h"
 #include "policy/rule.h"
 
@@ -42,9 +45,53 @@ struct LoadOutcome {
   std::shared_ptr<const Model> model;  // null when loading failed
   Diagnostics diagnostics;             // errors (model null) or warnings
   std::shared_ptr<const void> keep_alive;  // the input files the diagnostics point into
+  // A what-if's changes as applied, one line each (WhatIf::describe() with
+  // what loading found: object counts, the input objects replaced); empty
+  // when there were none. The model is hypothetical when this is not empty.
+  std::vector<std::string> hypothetical;
 };
 
 LoadOutcome load(const std::vector<std::string>& paths, const Options& options);
+
+// What-if: hypothetical changes to the input, applied to the cluster after it
+// is loaded and before it is resolved (the files are never modified).
+//   add         manifests (files, directories, kustomizations) read with the
+//               input; an added object replaces the input's object of the same
+//               kind, namespace and name, as `kubectl apply` would
+//   remove      KIND/NS/NAME, or KIND/NAME for a cluster-scoped kind; KIND as
+//               kubectl writes it (cnp, ccnp, netpol, deploy, po, ns, svc, ...,
+//               or the kind, singular or plural, in any case). Removing a
+//               workload removes its pods; a namespace, everything in it (the
+//               garbage collector's cascade). Not in the input: an error.
+//   set_labels  (KIND/NS/NAME, "key=value,key-") in kubectl's syntax: a
+//               workload's pods (template and Pod objects it owns), a pod, a
+//               namespace (its labels feed the identities), a node, a Service
+//               or a CiliumCIDRGroup get the labels set or removed
+// Removals apply first, then relabellings, each in the order given.
+struct WhatIf {
+  std::vector<std::string> add;
+  std::vector<std::string> remove;
+  std::vector<std::pair<std::string, std::string>> set_labels;
+  bool empty() const;
+  // One line per change, as written: "added FILE", "removed
+  // CiliumNetworkPolicy partner-cp/partner-api", "relabelled Deployment
+  // partner-cp/partner-api: team=x, -app". LoadOutcome::hypothetical adds
+  // what loading found.
+  std::vector<std::string> describe() const;
+};
+
+// Errors: those of the input and of the added manifests; a malformed or
+// unknown object in `remove` / `set_labels` (named, with the nearest names in
+// the input), a malformed label change.
+LoadOutcome load(const std::vector<std::string>& paths, const Options& options, const WhatIf& what_if);
+
+// An input held in memory (tests, fuzzers, benchmarks): read exactly as a
+// file of that name would be, without the file system.
+struct InputText {
+  std::string name;  // as it appears in diagnostics
+  std::string text;
+};
+LoadOutcome load_texts(const std::vector<InputText>& inputs, const Options& options, const WhatIf& what_if = {});
 
 // ---- summary -----------------------------------------------------------------
 
@@ -55,6 +102,7 @@ struct Summary {
   size_t workloads = 0, pods = 0, host_network_pods = 0, services = 0, nodes = 0;
   size_t identities = 0;
   size_t policies_cnp = 0, policies_ccnp = 0, policies_knp = 0, rules = 0;
+  size_t cidr_groups = 0;  // CiliumCIDRGroup objects (one per name)
   struct Ignored {
     std::string kind;
     size_t count;
@@ -122,12 +170,22 @@ struct QueryResult {
   FlowQuery query;
   Verdict verdict = Verdict::Deny;
   std::string headline;               // "ALLOW partner-cp/partner-api -> global-auth/auth 5555/TCP"
+  // The port and protocol judged: the port as a number, or the (lower-case)
+  // port name; the protocol as stated (in the port or beside it), the named
+  // port's own protocol when none was stated, TCP otherwise. Reports print
+  // these rather than reparse what the user wrote.
+  std::string port;
+  Protocol protocol = Protocol::TCP;
   std::vector<std::string> notes;     // Service translation, unknown facts, ...
   std::vector<FlowVerdict> flows;     // at least one, unless notes explain why none
 };
 
 // Errors: an endpoint that does not exist or is ambiguous, a bad port.
 Result<QueryResult> query(const Model& model, const FlowQuery& flow);
+
+// The errors query() would return, found without judging the flow (a small
+// fraction of its cost); empty when the query is valid.
+Diagnostics validate_query(const Model& model, const FlowQuery& flow);
 
 // Human-readable explanation (what `netreach query` prints).
 std::string render_text(const QueryResult& result);
@@ -162,13 +220,107 @@ std::vector<std::string> reachable_from(const Reachability& graph, const std::st
 // Graphviz text: allowed edges solid, unknown edges dashed.
 std::string to_dot(const Reachability& graph);
 
+// ---- the whole-cluster graph -----------------------------------------------------
+
+struct ClusterGraphQuery {
+  std::vector<std::string> namespaces;  // empty: every namespace
+  bool external = true;                 // entities, address blocks, toFQDNs names
+};
+
+// The reachability of the cluster, computed once over identities
+// (engine/graph/identity_graph.h) and shown per workload: vertices are
+// workloads (their pods folded in), bare pods, the reserved entities, the
+// address blocks the CIDR rules carve out of world, and the toFQDNs names.
+// An edge carries the ports allowed by both sides, and those whose verdict
+// depends on a fact the input lacks. Sorted; deterministic.
+struct ClusterGraph {
+  struct Vertex {
+    std::string id;          // NS/KIND/NAME (kubectl short kinds), "host", "world", "10.0.0.0/8 except ...", "fqdn:NAME"
+    std::string kind;        // "workload", "pod", "entity", "cidr", "fqdn"
+    std::string namespace_;  // workloads and pods
+  };
+  struct Edge {
+    std::string from, to;
+    PortSet allowed;
+    PortSet unknown;
+    std::string unknown_fact;  // when unknown is not empty
+  };
+  std::vector<Vertex> vertices;
+  std::vector<Edge> edges;
+  size_t identities = 0, identity_edges = 0;  // the size of the computation behind it
+};
+
+// Errors: an unknown namespace.
+Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& query);
+
+// The vertex id of an endpoint written as for query() (NS/NAME, NS/KIND/NAME,
+// an entity, fqdn:NAME) or as a vertex id. Errors: no such endpoint, or one
+// that is not a vertex of this graph (another namespace, a Service).
+Result<std::string> find_graph_vertex(const Model& model, const ClusterGraph& graph, const std::string& written);
+
+// ---- diff: reachability before and after ---------------------------------------
+
+// An object that differs between the two inputs.
+struct ObjectChange {
+  enum class Change : uint8_t { Added, Removed, Modified };
+  Change change = Change::Modified;
+  std::string kind;        // "CiliumNetworkPolicy", "Namespace", "Deployment", "Pod", ...
+  std::string namespace_;  // empty for cluster-scoped objects
+  std::string name;
+  std::string where;       // file:line on the side where it exists (after, unless removed)
+  std::string what;        // for label changes: "labels team=a -> team=b"; empty for policies
+  std::string display() const;  // "CiliumNetworkPolicy partner-cp/partner-api"
+};
+std::string_view to_string(ObjectChange::Change change);  // "added" / "removed" / "modified"
+
+// One workload pair whose reachability changed.
+struct FlowChange {
+  std::string from, to;
+  PortSet opened;          // allowed after, not before
+  PortSet closed;          // allowed before, not after
+  PortSet unknown_before, unknown_after;  // set when what depends on missing facts changed
+  PortSet allowed_before, allowed_after;
+  std::vector<size_t> causes;  // indexes into ReachabilityDiff::objects
+  bool from_world = false;     // from an address block or the world entity
+  bool to_world = false;       // to an address block, a toFQDNs name or the world entity
+  bool cross_namespace = false;
+};
+
+struct ReachabilityDiff {
+  std::vector<ObjectChange> objects;  // sorted by kind, namespace, name
+  std::vector<FlowChange> flows;      // sorted by from, to
+  size_t opened() const, closed() const, changed() const;  // flows with opened / closed ports / only unknown changes
+};
+
+// One git revision's tree, unpacked in a temporary directory that lives as
+// long as the handle (engine/load/git_snapshot.h). `prefix` is where `dir`
+// lies inside the repository ("" at its top), so paths given relative to
+// `dir` are found under root/prefix.
+struct RevisionTree {
+  std::string root;    // the tree's top directory
+  std::string prefix;  // dir relative to the repository's top, with a trailing '/', or ""
+  std::string commit;  // full commit id
+  std::string temp;    // the temporary directory holding root (strip it from messages)
+  std::shared_ptr<const void> keep_alive;
+};
+// Is `revision` a commit of the git repository holding `dir`?
+bool is_git_revision_of(const std::string& dir, const std::string& revision);
+// Errors: not a git repository, no such revision, git or tar missing.
+Result<RevisionTree> revision_tree(const std::string& dir, const std::string& revision);
+
+// The flows the change from `before` to `after` opens, closes or changes,
+// each attributed to the changed objects that select one of its ends (the
+// policies whose subject is the sender on egress or the receiver on ingress,
+// relabelled workloads, pods and namespaces at either end).
+ReachabilityDiff diff_reachability(const Model& before, const Model& after, const ClusterGraphQuery& query);
+
 // ---- check -------------------------------------------------------------------
 
 struct Expectation {
-  std::string name;
+  std::string name;  // empty: check() names it after the flow judged ("a/x -> b/y 53/UDP")
   std::string from, to, port;
   std::optional<Protocol> protocol;
-  Verdict expect = Verdict::Allow;  // Allow or Deny
+  Verdict expect = Verdict::Allow;  // Allow, Deny or Unknown (a flow the input cannot decide)
   SourcePos pos;
 };
 
@@ -194,5 +346,16 @@ struct CheckReport {
 
 // Errors: an expectation naming an endpoint that does not exist, a bad port.
 Result<CheckReport> check(const Model& model, const ExpectationsFile& expectations);
+
+// check() without holding the report: every expectation is validated first
+// (on errors, nothing is judged and `on_result` is never called), then judged
+// in file order, each result handed to `on_result` as soon as it is produced
+// and dropped after it returns. Memory stays that of one result, whatever the
+// number of expectations. Returns the counts.
+struct CheckCounts {
+  size_t passed = 0, failed = 0;
+};
+Result<CheckCounts> check(const Model& model, const ExpectationsFile& expectations,
+                          const std::function<void(const CheckResult&)>& on_result);
 
 }  // namespace netreach

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "load/string_field.h"
+#include "policy/cidr_group_parser.h"
 
 namespace netreach {
 namespace {
@@ -188,7 +189,7 @@ void ClusterBuilder::add(const YamlNode& object) {
     case KindRole::CiliumNetworkPolicy: return add_policy(object, PolicyKind::CiliumNetworkPolicy);
     case KindRole::CiliumClusterwideNetworkPolicy: return add_policy(object, PolicyKind::CiliumClusterwideNetworkPolicy);
     case KindRole::NetworkPolicy: return add_policy(object, PolicyKind::NetworkPolicy);
-    case KindRole::CiliumCIDRGroup:  // not read yet: listed with its reason
+    case KindRole::CiliumCIDRGroup: return add_cidr_group(object);
     case KindRole::Ignored: return ignore(fmt::format("{} {}", api_version, kind), std::string(info.reason));
   }
 }
@@ -406,6 +407,32 @@ void ClusterBuilder::add_node(const YamlNode& object) {
   cluster_.nodes.push_back(std::move(node));
 }
 
+void ClusterBuilder::add_cidr_group(const YamlNode& object) {
+  CidrGroupParseResult result = parse_cidr_group(object, options_.policy.lenient);
+  diagnostics_.insert(diagnostics_.end(), result.diagnostics.begin(), result.diagnostics.end());
+  for (const auto& word : result.yaml11_words) yaml11_words_.note(word, diagnostics_);
+  if (!result.group) {
+    const YamlNode* api_version = object.find("apiVersion");
+    return ignore(fmt::format("{} CiliumCIDRGroup (rejected)", api_version ? api_version->text() : ""),
+                  "rejected by the API server (see the warnings): rules naming it find no CIDRs");
+  }
+  // One object per name (cluster-scoped): the same object twice counts once;
+  // two different ones are ambiguous, as for policies.
+  CidrGroup& group = *result.group;
+  for (CidrGroup& existing : cluster_.cidr_groups) {
+    if (existing.name != group.name) continue;
+    if (existing == group) return;
+    Diagnostic d{options_.policy.lenient ? Severity::Warning : Severity::Error, group.pos, "metadata.name",
+                 fmt::format("CiliumCIDRGroup {} is defined twice with different content (first at {}); a cluster keeps "
+                             "only the one applied last{}",
+                             group.name, existing.pos.to_string(), options_.policy.lenient ? ": using this one" : "")};
+    diagnostics_.push_back(std::move(d));
+    existing = std::move(group);
+    return;
+  }
+  cluster_.cidr_groups.push_back(std::move(group));
+}
+
 void ClusterBuilder::add_policy(const YamlNode& object, PolicyKind kind) {
   PolicyParseResult result = parse_policy(object, kind, options_.policy);
   diagnostics_.insert(diagnostics_.end(), result.diagnostics.begin(), result.diagnostics.end());
@@ -427,6 +454,11 @@ void ClusterBuilder::add_policy(const YamlNode& object, PolicyKind kind) {
   // (the same file given twice) counts once; two different objects under one
   // name are ambiguous: the cluster keeps whichever was applied last.
   std::string content = canonical_text(object);
+  // What the rules are made of, for `diff` (metadata changes no verdict).
+  std::string rules_text;
+  for (const char* field : {"spec", "specs"})
+    if (const YamlNode* n = object.find(field)) rules_text += field + canonical_text(*n);
+  policy.content_hash = std::hash<std::string>{}(rules_text);
   auto key = std::make_tuple(static_cast<int>(kind), policy.namespace_, policy.name);
   if (auto found = policy_index_.find(key); found != policy_index_.end()) {
     auto& [index, first_content] = found->second;

@@ -62,6 +62,7 @@ class ClusterBuilder {
   void add_service(const YamlNode& object);
   void add_node(const YamlNode& object);
   void add_policy(const YamlNode& object, PolicyKind kind);
+  void add_cidr_group(const YamlNode& object);  // CiliumCIDRGroup (policy/cidr_group_parser.h)
   // Counts an object under "apiVersion Kind" in Cluster::ignored.
   void ignore(const std::string& api_version_kind, std::string reason);
   void note_namespace_use(const std::string& ns, const SourcePos& pos);

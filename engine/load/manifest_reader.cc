@@ -45,6 +45,12 @@ class Reader {
     read_file(path);
   }
 
+  void read_text(const ManifestText& input) {
+    const SourceFile* source = files_.table().add(SourceFile{input.name, "", input.text, false});
+    YamlStream stream = YamlStream::from_text(input.text, source, options_.yaml_limits);
+    read_stream(stream, source, nullptr);
+  }
+
   Diagnostics take_errors() { return std::move(errors_); }
   Diagnostics take_warnings() { return std::move(warnings_); }
 
@@ -164,6 +170,13 @@ class Reader {
   Diagnostics warnings_;
 };
 
+// Every error found, or the warnings when there is none.
+Result<Diagnostics> outcome(Reader& reader) {
+  Diagnostics errors = reader.take_errors();
+  if (!errors.empty()) return Result<Diagnostics>::failure(std::move(errors));
+  return reader.take_warnings();
+}
+
 }  // namespace
 
 Result<Diagnostics> read_manifests(const std::vector<std::string>& paths, SourceTable& sources,
@@ -171,9 +184,15 @@ Result<Diagnostics> read_manifests(const std::vector<std::string>& paths, Source
                                    const std::function<void(const ManifestObject&)>& on_object) {
   Reader reader(sources, options, on_object);
   for (const auto& path : paths) reader.read_path(path);
-  Diagnostics errors = reader.take_errors();
-  if (!errors.empty()) return Result<Diagnostics>::failure(std::move(errors));
-  return reader.take_warnings();
+  return outcome(reader);
+}
+
+Result<Diagnostics> read_manifest_texts(const std::vector<ManifestText>& inputs, SourceTable& sources,
+                                        const ReadOptions& options,
+                                        const std::function<void(const ManifestObject&)>& on_object) {
+  Reader reader(sources, options, on_object);
+  for (const auto& input : inputs) reader.read_text(input);
+  return outcome(reader);
 }
 
 }  // namespace netreach

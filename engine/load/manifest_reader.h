@@ -22,6 +22,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -57,5 +58,17 @@ struct ManifestObject {
 Result<Diagnostics> read_manifests(const std::vector<std::string>& paths, SourceTable& sources,
                                    const ReadOptions& options,
                                    const std::function<void(const ManifestObject&)>& on_object);
+
+// An input held in memory rather than in a file (tests, fuzzers, benchmarks):
+// read as a YAML or JSON file would be, and shown in diagnostics as `name`.
+struct ManifestText {
+  std::string name;
+  std::shared_ptr<const std::string> text;
+};
+
+// read_manifests() over in-memory inputs, in order.
+Result<Diagnostics> read_manifest_texts(const std::vector<ManifestText>& inputs, SourceTable& sources,
+                                        const ReadOptions& options,
+                                        const std::function<void(const ManifestObject&)>& on_object);
 
 }  // namespace netreach

@@ -105,6 +105,7 @@ struct Cluster {
   std::vector<Service> services;
   std::vector<Node> nodes;
   std::vector<Policy> policies;
+  std::vector<CidrGroup> cidr_groups;  // CiliumCIDRGroup objects, one per name
   // Accounting (`netreach summary`): documents read per kind and what was ignored.
   std::map<std::string, size_t> objects_by_kind;
   std::vector<IgnoredKind> ignored;

@@ -126,9 +126,7 @@ const std::vector<KindInfo>& kind_table() {
       // Cilium releases (a CRD that moved to v2 is still served at v2alpha1).
       {"cilium.io", "CiliumNetworkPolicy", kCiliumV2, R::CiliumNetworkPolicy, {}, {"cnp", "ciliumnp"}, {}},
       {"cilium.io", "CiliumClusterwideNetworkPolicy", kCiliumV2, R::CiliumClusterwideNetworkPolicy, {}, {"ccnp"}, {}},
-      {"cilium.io", "CiliumCIDRGroup", kCiliumBoth, R::CiliumCIDRGroup,
-       "not evaluated by netreach yet: rules naming it (cidrGroupRef, cidrGroupSelector) are reported as not evaluated",
-       {"ccg"}, {}},
+      {"cilium.io", "CiliumCIDRGroup", kCiliumBoth, R::CiliumCIDRGroup, {}, {"ccg"}, {}},
       {"cilium.io", "CiliumEndpoint", kCiliumV2, R::Ignored, kAgentState, {"cep", "ciliumep"}, {}},
       {"cilium.io", "CiliumEndpointSlice", kCiliumAlpha, R::Ignored, kAgentState, {"ces"}, {}},
       {"cilium.io", "CiliumIdentity", kCiliumV2, R::Ignored, kAgentState, {"ciliumid"}, {}},

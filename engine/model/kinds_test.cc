@@ -41,7 +41,7 @@ TEST_CASE("KindTable: every Ignored kind has a reason, every kind a version, no 
     INFO(k.group << " " << k.kind);
     CHECK_FALSE(k.versions.empty());
     CHECK(seen.insert({k.group, k.kind}).second);
-    if (k.role == KindRole::Ignored || k.role == KindRole::CiliumCIDRGroup) CHECK_FALSE(k.reason.empty());
+    if (k.role == KindRole::Ignored) CHECK_FALSE(k.reason.empty());
     if (k.role == KindRole::PodSource && k.kind != "Pod") CHECK_FALSE(k.pod_template.empty());
   }
 }

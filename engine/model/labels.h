@@ -22,6 +22,7 @@ inline constexpr std::string_view kSourceK8s = "k8s";
 inline constexpr std::string_view kSourceReserved = "reserved";
 inline constexpr std::string_view kSourceAny = "any";
 inline constexpr std::string_view kSourceCidr = "cidr";
+inline constexpr std::string_view kSourceCidrGroup = "cidrgroup";
 
 struct Label {
   std::string source;

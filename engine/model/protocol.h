@@ -17,6 +17,10 @@ std::string_view to_string(Protocol protocol);
 // Exact, case-sensitive parse of "TCP", "UDP", "SCTP", "ANY" (the CRD enum);
 // ICMP is not a toPorts protocol and is not accepted here.
 std::optional<Protocol> parse_port_protocol(std::string_view text);
+// The protocol of one flow, as a user writes it in a query, an expectation or
+// on the command line: TCP, UDP or SCTP in any case ("udp"). Not ANY: a
+// connection has one protocol.
+std::optional<Protocol> parse_flow_protocol(std::string_view text);
 
 }  // namespace netreach
 

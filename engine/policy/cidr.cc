@@ -86,11 +86,30 @@ bool CidrRule::matches(const IpAddress& ip) const {
   return true;
 }
 
+const IpPrefix* CidrRule::excepted_by(const IpAddress& ip) const {
+  for (const auto& e : except)
+    if (e.contains(ip)) return &e;
+  return nullptr;
+}
+
 std::string CidrRule::to_string() const {
   if (except.empty()) return prefix.to_string();
   std::vector<std::string> ex;
   for (const auto& e : except) ex.push_back(e.to_string());
   return fmt::format("{} except {}", prefix.to_string(), fmt::join(ex, ", "));
+}
+
+const IpPrefix* CidrGroup::containing(const IpAddress& ip) const {
+  for (const auto& c : cidrs)
+    if (c.contains(ip)) return &c;
+  return nullptr;
+}
+
+std::string CidrGroup::cidrs_text() const {
+  if (cidrs.empty()) return "no CIDRs";
+  std::vector<std::string> texts;
+  for (const auto& c : cidrs) texts.push_back(c.to_string());
+  return fmt::format("{}", fmt::join(texts, ", "));
 }
 
 }  // namespace netreach

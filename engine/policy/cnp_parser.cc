@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "policy/cidr_group_parser.h"
 #include "policy/field_reader.h"
 #include "policy/port_parser.h"
 #include "policy/selector_parser.h"
@@ -86,16 +87,6 @@ constexpr L3Field kEgressL3[] = {
     {"toServices", PeerKind::Services},   {"toFQDNs", PeerKind::Fqdns},
 };
 
-// CiliumCIDRGroup names are DNS-1123 subdomains (<= 253 characters).
-bool is_dns_subdomain_name(std::string_view s) {
-  if (s.empty() || s.size() > 253 || s.front() == '.' || s.back() == '.' || s.front() == '-' ||
-      s.back() == '-')
-    return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
-  });
-}
-
 std::optional<CidrPeer> parse_cidr_string(ParseContext& ctx, const YamlNode& node,
                                           const std::string& path, const RuleRef& base) {
   auto text = read_string(ctx, node, path);
@@ -111,7 +102,8 @@ std::optional<CidrPeer> parse_cidr_string(ParseContext& ctx, const YamlNode& nod
   return CidrPeer{CidrRule{*prefix, {}}, derive_ref(base, path, node.pos())};
 }
 
-// One CIDRRule (toCIDRSet[] / fromCIDRSet[]); CIDRRule.sanitize.
+// One CIDRRule (toCIDRSet[] / fromCIDRSet[]); CIDRRule.sanitize. An entry
+// with cidrGroupRef / cidrGroupSelector goes to rule.cidr_groups.
 std::optional<CidrPeer> parse_cidr_rule(ParseContext& ctx, const YamlNode& node,
                                         const std::string& path, PeerRule& rule) {
   if (!expect_mapping(ctx, node, path)) return std::nullopt;
@@ -120,7 +112,8 @@ std::optional<CidrPeer> parse_cidr_rule(ParseContext& ctx, const YamlNode& node,
   auto group_ref = r.string("cidrGroupRef");
   const YamlNode* group_selector = r.get("cidrGroupSelector");
   int set = (r.get("cidr") ? 1 : 0) + (r.get("cidrGroupRef") ? 1 : 0) + (group_selector ? 1 : 0);
-  if (group_selector) parse_selector(ctx, *group_selector, r.child("cidrGroupSelector"));
+  std::optional<Selector> group_sel;
+  if (group_selector) group_sel = parse_selector(ctx, *group_selector, r.child("cidrGroupSelector"));
   if (group_ref && !is_dns_subdomain_name(*group_ref))
     ctx.reject(Rejecter::ApiServer, r.get("cidrGroupRef")->pos(), r.child("cidrGroupRef"),
                fmt::format("invalid cidrGroupRef \"{}\": must be a DNS subdomain name", *group_ref));
@@ -139,11 +132,27 @@ std::optional<CidrPeer> parse_cidr_rule(ParseContext& ctx, const YamlNode& node,
     return std::nullopt;
   }
   if (!cidr_text) {
-    if (group_ref || group_selector) {
-      add_unevaluated(rule, Unevaluated::CidrGroups);
-      if (!excepts.empty())
-        ctx.warn(node.pos(), r.child("except"), "except is ignored with cidrGroupRef / cidrGroupSelector");
+    // A group entry: the groups' CIDRs minus the excepts. CIDRRule.Validate
+    // checks excepts against `cidr` only, so here they need only parse
+    // (the CRD's format: cidr); GetAsEndpointSelectors applies them on top
+    // of the group selector all the same.
+    if (!group_ref && !group_sel) return std::nullopt;
+    CidrGroupPeer peer;
+    peer.name = group_ref.value_or("");
+    peer.selector = std::move(group_sel);
+    peer.ref = derive_ref(rule.ref, path, node.pos());
+    bool ok = true;
+    for (size_t i = 0; i < excepts.size(); ++i) {
+      const auto& [text, enode] = excepts[i];
+      if (auto except = IpPrefix::parse(text)) {
+        peer.except.push_back(*except);
+      } else {
+        ctx.reject(Rejecter::ApiServer, enode->pos(), index_path(r.child("except"), i),
+                   fmt::format("invalid CIDR \"{}\"", text));
+        ok = false;
+      }
     }
+    if (ok) rule.cidr_groups.push_back(std::move(peer));
     return std::nullopt;
   }
   // Only prefix notation here, unlike toCIDR (docs/semantics.md#cidr-forms).

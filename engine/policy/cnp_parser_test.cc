@@ -242,7 +242,10 @@ TEST_CASE("CIDR peers: toCIDR takes a bare IP, toCIDRSet needs a prefix, excepts
   CHECK(rule.egress[0].peer_kind == PeerKind::Cidr);
   REQUIRE(rule.egress[1].cidrs.size() == 1);
   CHECK(rule.egress[1].cidrs[0].rule.to_string() == "10.0.0.0/8 except 10.1.0.0/16");
-  CHECK(rule.egress[1].unevaluated == std::vector<Unevaluated>{Unevaluated::CidrGroups});
+  REQUIRE(rule.egress[1].cidr_groups.size() == 1);
+  CHECK(rule.egress[1].cidr_groups[0].name == "my-group");
+  CHECK(rule.egress[1].cidr_groups[0].ref.path == "spec.egress[1].toCIDRSet[1]");
+  CHECK(rule.egress[1].unevaluated.empty());
 
   auto bad = parse(cnp(R"(
   egress:
@@ -260,6 +263,47 @@ TEST_CASE("CIDR peers: toCIDR takes a bare IP, toCIDRSet needs a prefix, excepts
   CHECK(has_diag(bad, Severity::Error, "spec.egress[0].toCIDRSet[2]", "only one of cidr"));
   CHECK(has_diag(bad, Severity::Error, "spec.egress[0].toCIDRSet[3]", "one of cidr, cidrGroupRef"));
   CHECK(has_diag(bad, Severity::Error, "spec.egress[1].toCIDR[0]", "invalid CIDR", 14));
+}
+
+// pkg/policy/api/cidr.go :: CIDRRule (cidrGroupRef, cidrGroupSelector) and
+// CIDRRuleSlice.GetAsEndpointSelectors (each except applies on top of a group too);
+// pkg/policy/api/rule_validation.go :: CIDRRule.Validate (a group entry's excepts are not
+// checked against a cidr; the CRD's format: cidr still applies).
+TEST_CASE("CIDR groups: cidrGroupRef and cidrGroupSelector entries keep their excepts", "[cnp_parser][cidr-groups]") {
+  const Rule& rule = only_rule(parse(cnp(R"(
+  egress:
+  - toCIDRSet:
+    - {cidrGroupRef: office, except: [203.0.113.0/28, "2001:db8::/48"]}
+    - cidrGroupSelector: {matchLabels: {env: prod}}
+    - {cidr: 10.0.0.0/8}
+  ingressDeny:
+  - fromCIDRSet: [{cidrGroupRef: blocked}]
+)")));
+  const PeerRule& out = rule.egress.at(0);
+  CHECK(out.peer_kind == PeerKind::Cidr);
+  REQUIRE(out.cidrs.size() == 1);
+  REQUIRE(out.cidr_groups.size() == 2);
+  CHECK(out.cidr_groups[0].name == "office");
+  CHECK_FALSE(out.cidr_groups[0].selector);
+  CHECK(out.cidr_groups[0].to_string() == "cidrGroupRef office except 203.0.113.0/28, 2001:db8::/48");
+  CHECK(out.cidr_groups[0].ref.path == "spec.egress[0].toCIDRSet[0]");
+  REQUIRE(out.cidr_groups[1].selector);
+  CHECK(out.cidr_groups[1].to_string() == "cidrGroupSelector {env=prod}");
+  CHECK(out.unevaluated.empty());
+  REQUIRE(rule.ingress_deny.at(0).cidr_groups.size() == 1);
+  CHECK(rule.ingress_deny[0].cidr_groups[0].name == "blocked");
+
+  auto bad = parse(cnp(R"(
+  egress:
+  - toCIDRSet:
+    - {cidrGroupRef: Office}
+    - {cidrGroupRef: office, except: [not-a-cidr]}
+    - cidrGroupSelector: {matchExpressions: [{key: env, operator: in, values: [a]}]}
+)"));
+  CHECK(has_diag(bad, Severity::Error, "spec.egress[0].toCIDRSet[0].cidrGroupRef", "must be a DNS subdomain name"));
+  CHECK(has_diag(bad, Severity::Error, "spec.egress[0].toCIDRSet[1].except[0]", "invalid CIDR \"not-a-cidr\""));
+  CHECK(has_diag(bad, Severity::Error, "spec.egress[0].toCIDRSet[2].cidrGroupSelector.matchExpressions[0].operator",
+                 "unknown operator"));
 }
 
 // pkg/policy/api/entity.go :: EntitySelectorMapping; CRD enum (docs/semantics.md#entities,

@@ -27,6 +27,8 @@ constexpr std::string_view kIgnoredMetadata[] = {
 
 }  // namespace
 
+std::span<const std::string_view> ignored_metadata_fields() { return kIgnoredMetadata; }
+
 PolicyParseResult parse_policy(const YamlNode& object, PolicyKind kind, const PolicyParseOptions& options) {
   ParseContext ctx(options.lenient);
   PolicyParseResult result;
@@ -51,7 +53,7 @@ PolicyParseResult parse_policy(const YamlNode& object, PolicyKind kind, const Po
     ctx.reject(Rejecter::ApiServer, object.pos(), "metadata", "metadata is required");
   } else if (expect_mapping(ctx, *metadata, "metadata")) {
     MapReader md(ctx, *metadata, "metadata");
-    for (auto key : kIgnoredMetadata) md.ignore(key);
+    for (auto key : ignored_metadata_fields()) md.ignore(key);
     auto name = md.string("name");
     if (name && !name->empty()) {
       policy.name = *name;

@@ -15,6 +15,8 @@
 #pragma once
 
 #include <optional>
+#include <span>
+#include <string_view>
 
 #include "load/string_field.h"
 #include "load/yaml_node.h"
@@ -37,6 +39,9 @@ struct PolicyParseResult {
   // Plain y/yes/on/n/no/off read as strings; the loader warns once per file.
   std::vector<Yaml11Word> yaml11_words;
 };
+
+// ObjectMeta fields every object parser accepts and does not use.
+std::span<const std::string_view> ignored_metadata_fields();
 
 // `object` is the whole Kubernetes object. `kind` has already been read from it.
 PolicyParseResult parse_policy(const YamlNode& object, PolicyKind kind,

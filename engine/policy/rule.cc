@@ -117,6 +117,17 @@ bool FqdnPeer::matches(std::string_view name) const {
   return p == pat.size();
 }
 
+std::string CidrGroupPeer::to_string() const {
+  std::string out = selector ? fmt::format("cidrGroupSelector {}", selector->to_string())
+                             : fmt::format("cidrGroupRef {}", name);
+  if (!except.empty()) {
+    std::vector<std::string> ex;
+    for (const auto& e : except) ex.push_back(e.to_string());
+    out += fmt::format(" except {}", fmt::join(ex, ", "));
+  }
+  return out;
+}
+
 std::string_view to_string(PeerKind kind) {
   switch (kind) {
     case PeerKind::Wildcard: return "any peer";
@@ -138,7 +149,6 @@ std::string_view to_string(Unevaluated what) {
     case Unevaluated::Listener: return "an Envoy listener (toPorts[].listener)";
     case Unevaluated::TlsInspection: return "TLS inspection (terminatingTLS/originatingTLS/serverNames)";
     case Unevaluated::Groups: return "cloud security groups (fromGroups/toGroups)";
-    case Unevaluated::CidrGroups: return "CiliumCIDRGroup references (cidrGroupRef/cidrGroupSelector)";
   }
   return "?";
 }

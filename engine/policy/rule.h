@@ -113,6 +113,20 @@ struct CidrPeer {
   RuleRef ref;
 };
 
+// A toCIDRSet/fromCIDRSet entry that names CiliumCIDRGroups instead of a
+// prefix: it selects the addresses in the groups' externalCIDRs, minus its
+// excepts (pkg/policy/api/cidr.go :: CIDRRuleSlice.GetAsEndpointSelectors:
+// the group label Exists, each except a `cidr:` DoesNotExist).
+struct CidrGroupPeer {
+  std::string name;                  // cidrGroupRef; empty with a selector
+  std::optional<Selector> selector;  // cidrGroupSelector, over the groups' labels
+  std::vector<IpPrefix> except;
+  RuleRef ref;
+
+  // "cidrGroupRef office", "cidrGroupSelector env=prod", with " except ..." when set.
+  std::string to_string() const;
+};
+
 struct EntityPeer {
   Entity entity;
   RuleRef ref;
@@ -135,7 +149,6 @@ enum class Unevaluated : uint8_t {
   Listener,         // toPorts[].listener
   TlsInspection,    // terminatingTLS / originatingTLS / serverNames
   Groups,           // fromGroups / toGroups (cloud security groups, resolved at runtime)
-  CidrGroups,       // cidrGroupRef / cidrGroupSelector (CiliumCIDRGroup objects)
 };
 std::string_view to_string(Unevaluated what);
 
@@ -151,6 +164,7 @@ struct PeerRule {
   bool explicit_empty_peers = false;
   std::vector<EndpointPeer> endpoints;
   std::vector<CidrPeer> cidrs;
+  std::vector<CidrGroupPeer> cidr_groups;  // toCIDRSet/fromCIDRSet entries with a group (PeerKind::Cidr)
   std::vector<EntityPeer> entities;
   std::vector<EndpointPeer> nodes;     // fromNodes / toNodes selectors (node labels)
   std::vector<ServicePeer> services;
@@ -198,6 +212,10 @@ struct Policy {
   std::string name;
   SourcePos pos;           // the object's `kind:` line or document start
   std::vector<Rule> rules;
+  // A hash of spec/specs as written (keys sorted, positions left out): equal
+  // hashes mean the same rules, so `diff` can tell a modified policy from an
+  // unchanged one.
+  size_t content_hash = 0;
 };
 
 }  // namespace netreach

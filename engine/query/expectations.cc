@@ -18,6 +18,17 @@ Diagnostic field_error(const YamlNode& node, std::string path, std::string messa
   return Diagnostic::error(node.pos(), std::move(path), std::move(message));
 }
 
+FlowQuery flow_of(const Expectation& ex) { return FlowQuery{ex.from, ex.to, ex.port, ex.protocol}; }
+
+// A query's errors, pointed at the expectation that asked it.
+Diagnostics at_expectation(const Expectation& ex, Diagnostics errors) {
+  for (auto& d : errors) {
+    d.pos = ex.pos;
+    d.field_path = fmt::format("expectation \"{}\"", ex.name.empty() ? fmt::format("{} -> {} {}", ex.from, ex.to, ex.port) : ex.name);
+  }
+  return errors;
+}
+
 }  // namespace
 
 Result<ExpectationsFile> load_expectations(const std::string& path, SourceTable& sources) {
@@ -75,14 +86,17 @@ Result<ExpectationsFile> load_expectations(const std::string& path, SourceTable&
       else if (e.key == "to") ex.to = v.text();
       else if (e.key == "port") ex.port = v.text();
       else if (e.key == "protocol") {
-        auto proto = parse_port_protocol(v.text());
-        if (!proto || *proto == Protocol::Any) errors.push_back(Diagnostic::error(v.pos(), p, "must be TCP, UDP or SCTP"));
+        auto proto = parse_flow_protocol(v.text());
+        if (!proto) errors.push_back(Diagnostic::error(v.pos(), p, fmt::format("must be TCP, UDP or SCTP, found \"{}\"", v.text())));
         else ex.protocol = proto;
       } else if (e.key == "expect") {
         have_expect = true;
+        // `unknown` pins a flow netreach cannot decide from the input (an
+        // address behind toFQDNs, a CiliumCIDRGroup kept elsewhere).
         if (v.text() == "allow") ex.expect = Verdict::Allow;
         else if (v.text() == "deny") ex.expect = Verdict::Deny;
-        else errors.push_back(Diagnostic::error(v.pos(), p, fmt::format("must be allow or deny, found \"{}\"", v.text())));
+        else if (v.text() == "unknown") ex.expect = Verdict::Unknown;
+        else errors.push_back(Diagnostic::error(v.pos(), p, fmt::format("must be allow, deny or unknown, found \"{}\"", v.text())));
       } else {
         constexpr std::string_view kFields[] = {"name", "from", "to", "port", "protocol", "expect"};
         std::string meant = did_you_mean(nearest_names(e.key, kFields));
@@ -92,8 +106,7 @@ Result<ExpectationsFile> load_expectations(const std::string& path, SourceTable&
     }
     for (auto [value, field] : {std::pair{&ex.from, "from"}, {&ex.to, "to"}, {&ex.port, "port"}})
       if (value->empty()) errors.push_back(field_error(item, base + "." + field, "is required"));
-    if (!have_expect) errors.push_back(field_error(item, base + ".expect", "is required (allow or deny)"));
-    if (ex.name.empty()) ex.name = fmt::format("{} -> {} {}", ex.from, ex.to, ex.port);
+    if (!have_expect) errors.push_back(field_error(item, base + ".expect", "is required (allow, deny or unknown)"));
     file.expectations.push_back(std::move(ex));
   }
   if (auto more = stream->next(); !more) {
@@ -105,25 +118,36 @@ Result<ExpectationsFile> load_expectations(const std::string& path, SourceTable&
   return file;
 }
 
+Result<CheckCounts> check(const Model& model, const ExpectationsFile& expectations,
+                          const std::function<void(const CheckResult&)>& on_result) {
+  // Input errors first, all of them, before anything is judged: a report must
+  // not stream half its results and then fail.
+  Diagnostics errors;
+  for (const auto& ex : expectations.expectations)
+    for (auto& d : at_expectation(ex, validate_query(model, flow_of(ex)))) errors.push_back(std::move(d));
+  if (!errors.empty()) return errors;
+  CheckCounts counts;
+  for (const auto& ex : expectations.expectations) {
+    auto result = query(model, flow_of(ex));
+    if (!result) return at_expectation(ex, result.errors());  // validate_query() accepted it: not expected
+    CheckResult r{ex, std::move(*result), false};
+    // Unnamed expectations are named after what was judged, so that 53/TCP and
+    // 53/UDP (or a named port and its protocol) never share a name.
+    if (r.expectation.name.empty())
+      r.expectation.name = fmt::format("{} -> {} {}/{}", ex.from, ex.to, r.result.port, to_string(r.result.protocol));
+    r.passed = r.result.verdict == ex.expect;  // unknown passes only when expected
+    (r.passed ? counts.passed : counts.failed)++;
+    on_result(r);
+  }
+  return counts;
+}
+
 Result<CheckReport> check(const Model& model, const ExpectationsFile& expectations) {
   CheckReport report;
-  Diagnostics errors;
-  for (const auto& ex : expectations.expectations) {
-    auto result = query(model, FlowQuery{ex.from, ex.to, ex.port, ex.protocol});
-    if (!result) {
-      for (auto d : result.errors()) {
-        d.pos = ex.pos;
-        d.field_path = fmt::format("expectation \"{}\"", ex.name);
-        errors.push_back(std::move(d));
-      }
-      continue;
-    }
-    CheckResult r{ex, std::move(*result), false};
-    r.passed = r.result.verdict == ex.expect;  // unknown never passes
-    (r.passed ? report.passed : report.failed)++;
-    report.results.push_back(std::move(r));
-  }
-  if (!errors.empty()) return errors;
+  auto counts = check(model, expectations, [&](const CheckResult& r) { report.results.push_back(r); });
+  if (!counts) return counts.errors();
+  report.passed = counts->passed;
+  report.failed = counts->failed;
   return report;
 }
 

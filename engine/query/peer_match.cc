@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "query/dns_visibility.h"
+
 namespace netreach {
 namespace {
 
@@ -11,8 +13,10 @@ bool has_reserved(const LabelSet& labels, std::string_view name) {
   return labels.has(SelectorKey{std::string(kSourceReserved), std::string(name)});
 }
 
+// "a", "a or b", "a, b or c"; callers never pass an empty list (an
+// explanation never names an empty set), "nothing" guards it all the same.
 std::string join_or(const std::vector<std::string>& items) {
-  if (items.empty()) return "";
+  if (items.empty()) return "nothing";
   if (items.size() == 1) return items[0];
   return fmt::format("{} or {}", fmt::join(items.begin(), items.end() - 1, ", "), items.back());
 }
@@ -165,24 +169,6 @@ std::optional<uint16_t> resolve_named_port(const MatchContext& ctx, const std::s
   return *numbers.begin();
 }
 
-// Does an egress rule of the subject route DNS lookups of `name` through the
-// DNS proxy (port 53 with a rules.dns entry matching it)? pkg/policy/l4.go
-// (DNS redirects), docs/semantics.md#fqdn-peers, #dns-visibility.
-bool dns_proxy_sees(const MatchContext& ctx, const std::string& name) {
-  if (!ctx.selecting) return false;
-  for (RuleHandle h : *ctx.selecting) {
-    for (const auto& pr : ctx.model.rule(h).egress) {
-      for (const auto& pp : pr.ports) {
-        if (pp.dns.empty() || pp.is_named() || !pp.covers_number(53)) continue;
-        if (!pp.covers_protocol(Protocol::UDP) && !pp.covers_protocol(Protocol::TCP)) continue;
-        for (const auto& pattern : pp.dns)
-          if (pattern.matches(name)) return true;
-      }
-    }
-  }
-  return false;
-}
-
 // Port part of the rule.
 void match_ports(const MatchContext& ctx, const PeerRule& rule, RuleMatchResult& out) {
   if (!rule.has_to_ports && !rule.has_icmps) {
@@ -222,10 +208,165 @@ void match_ports(const MatchContext& ctx, const PeerRule& rule, RuleMatchResult&
     }
   }
   out.port = Match::No;
-  out.reasons.push_back(fmt::format("it allows {} only, not {}/{}", join_or(listed), ctx.port, to_string(ctx.protocol)));
+  if (listed.empty())
+    out.reasons.push_back("its toPorts entries list no port, so it allows no port");
+  else
+    out.reasons.push_back(fmt::format("it allows {} only, not {}/{}", join_or(listed), ctx.port, to_string(ctx.protocol)));
+}
+
+std::string group_list(const std::vector<const CidrGroup*>& groups) {
+  std::vector<std::string> names;
+  for (const CidrGroup* g : groups) names.push_back(fmt::format("{} ({})", g->name, g->cidrs_text()));
+  return fmt::format("CiliumCIDRGroup{} {}", groups.size() == 1 ? "" : "s", fmt::join(names, ", "));
+}
+
+// The groups `entry` selects, in words: "CiliumCIDRGroup office (203.0.113.0/24)".
+std::string selected_groups(const CidrGroupPeer& entry, const std::vector<const CidrGroup*>& groups) {
+  if (!entry.selector) return groups.empty() ? fmt::format("CiliumCIDRGroup {}", entry.name) : group_list(groups);
+  if (groups.empty()) return fmt::format("a CiliumCIDRGroup matching `{}`", entry.selector->to_string());
+  return fmt::format("the {} that cidrGroupSelector `{}` selects", group_list(groups), entry.selector->to_string());
+}
+
+std::string except_text(const CidrGroupPeer& entry) {
+  if (entry.except.empty()) return "";
+  std::vector<std::string> ex;
+  for (const auto& e : entry.except) ex.push_back(e.to_string());
+  return fmt::format(" except {}", fmt::join(ex, ", "));
 }
 
 }  // namespace
+
+CidrGroupMatch match_cidr_group(const Model& model, const CidrGroupPeer& entry, const std::optional<IpAddress>& ip) {
+  CidrGroupMatch m;
+  // The groups the entry names: by name (the group-name label Exists), or
+  // by the selector over each group's labels (pkg/policy/api/cidr.go ::
+  // GetAsEndpointSelectors).
+  if (!entry.selector) {
+    const CidrGroup* g = model.cidr_group(entry.name);
+    if (!g) {
+      m.match = Match::Maybe;
+      m.outcome = CidrGroupOutcome::GroupMissing;
+      return m;
+    }
+    m.groups.push_back(g);
+  } else {
+    // A group is selected when one of its prefixes has labels the selector
+    // matches: the prefix's identity carries the labels of every group
+    // containing it (Model::cidr_group_labels).
+    for (const auto& g : model.cluster.cidr_groups)
+      if (std::any_of(g.cidrs.begin(), g.cidrs.end(),
+                      [&](const IpPrefix& p) { return entry.selector->matches(model.cidr_group_labels(p)); }))
+        m.groups.push_back(&g);
+  }
+
+  if (!ip) {
+    if (entry.selector && m.groups.empty()) {
+      m.match = Match::Maybe;
+      m.outcome = CidrGroupOutcome::NoGroupSelected;
+      return m;
+    }
+    bool any_cidr = false;
+    for (const CidrGroup* g : m.groups) {
+      for (const auto& c : g->cidrs) {
+        any_cidr = true;
+        if (c.is_all() && entry.except.empty()) {
+          m.match = Match::Yes;
+          m.outcome = CidrGroupOutcome::CoversAll;
+          m.prefix = c;
+          return m;
+        }
+      }
+    }
+    m.match = any_cidr ? Match::Maybe : Match::No;
+    m.outcome = any_cidr ? CidrGroupOutcome::AddressUnknown : CidrGroupOutcome::NotInGroups;
+    return m;
+  }
+
+  if (!entry.selector) {
+    const IpPrefix* p = m.groups.front()->containing(*ip);
+    if (!p) {
+      m.outcome = CidrGroupOutcome::NotInGroups;
+      return m;
+    }
+    m.prefix = *p;
+  } else {
+    // The selector sees the labels of the address's identity: those of every
+    // group containing it, merged (Model::cidr_group_labels), so it may match
+    // an address two groups share although neither group matches alone.
+    m.labels = model.cidr_group_labels(*ip);
+    bool matched = !m.labels.empty() && entry.selector->matches(m.labels);
+    if (!matched && m.groups.empty()) {
+      m.match = Match::Maybe;
+      m.outcome = CidrGroupOutcome::NoGroupSelected;
+      return m;
+    }
+    if (!matched && m.labels.empty()) {
+      m.outcome = CidrGroupOutcome::NotInGroups;
+      return m;
+    }
+    m.groups.clear();
+    for (const auto& g : model.cluster.cidr_groups)
+      if (const IpPrefix* p = g.containing(*ip)) {
+        m.groups.push_back(&g);
+        if (!m.prefix || p->length > m.prefix->length) m.prefix = *p;
+      }
+    if (!matched) {
+      m.outcome = CidrGroupOutcome::LabelsDoNotMatch;
+      return m;
+    }
+  }
+  // Each except is a `cidr:` DoesNotExist on top of the group selector.
+  for (const auto& e : entry.except)
+    if (e.contains(*ip)) {
+      m.outcome = CidrGroupOutcome::Excepted;
+      m.except = e;
+      return m;
+    }
+  m.match = Match::Yes;
+  m.outcome = CidrGroupOutcome::InGroup;
+  return m;
+}
+
+std::string CidrGroupMatch::describe(const CidrGroupPeer& entry, const std::string& peer) const {
+  switch (outcome) {
+    case CidrGroupOutcome::InGroup:
+      if (entry.selector)
+        return fmt::format("{} is in {}, whose labels {}match cidrGroupSelector `{}`", peer, group_list(groups),
+                           groups.size() > 1 ? "together " : "", entry.selector->to_string());
+      return fmt::format("{} is in CiliumCIDRGroup {} ({})", peer, entry.name, prefix ? prefix->to_string() : "");
+    case CidrGroupOutcome::CoversAll:
+      return fmt::format("{} covers every external address ({})", selected_groups(entry, groups),
+                         prefix ? prefix->to_string() : "");
+    case CidrGroupOutcome::Excepted:
+      return fmt::format("{} is in {} ({}), but this entry's except {} removes it", peer,
+                         entry.selector ? group_list(groups) : "CiliumCIDRGroup " + entry.name,
+                         prefix ? prefix->to_string() : "", except ? except->to_string() : "");
+    case CidrGroupOutcome::NotInGroups:
+      return fmt::format("{} is not in {}", peer, selected_groups(entry, groups));
+    case CidrGroupOutcome::LabelsDoNotMatch: {
+      std::vector<std::string> names, shown;
+      for (const CidrGroup* g : groups) names.push_back(g->name);
+      for (const auto& l : labels.labels())
+        if (!l.key.starts_with("io.cilium.policy.cidrgroupname/"))  // the names, listed already
+          shown.push_back(l.value.empty() ? l.key : fmt::format("{}={}", l.key, l.value));
+      if (shown.empty()) shown.push_back("no labels but their names");
+      return fmt::format("{} is in CiliumCIDRGroup{} {}, and its labels ({}; an address takes the labels of every group "
+                         "containing it, the longest prefix winning a key) do not match cidrGroupSelector `{}`",
+                         peer, names.size() == 1 ? "" : "s", fmt::join(names, ", "), fmt::join(shown, ", "),
+                         entry.selector ? entry.selector->to_string() : "");
+    }
+    case CidrGroupOutcome::GroupMissing:
+      return fmt::format("whether {} is in CiliumCIDRGroup {}{}: the input has no CiliumCIDRGroup {}", peer, entry.name,
+                         except_text(entry), entry.name);
+    case CidrGroupOutcome::NoGroupSelected:
+      return fmt::format("whether {} is in a CiliumCIDRGroup matching cidrGroupSelector `{}`{}: no CiliumCIDRGroup of "
+                         "the input matches it",
+                         peer, entry.selector ? entry.selector->to_string() : "", except_text(entry));
+    case CidrGroupOutcome::AddressUnknown:
+      return fmt::format("whether {}'s address is in {}{}", peer, selected_groups(entry, groups), except_text(entry));
+  }
+  return peer;
+}
 
 bool entity_matches(Entity entity, const LabelSet& peer, std::string_view cluster_name) {
   switch (entity) {
@@ -314,9 +455,12 @@ RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
     }
 
     case PeerKind::Cidr: {
+      std::optional<RuleRef> first_ref = !rule.cidrs.empty()        ? std::optional<RuleRef>(rule.cidrs.front().ref)
+                                         : !rule.cidr_groups.empty() ? std::optional<RuleRef>(rule.cidr_groups.front().ref)
+                                                                     : std::nullopt;
       if (!peer.external) {
         out.peer = Match::No;
-        out.element_ref = rule.cidrs.empty() ? std::nullopt : std::optional<RuleRef>(rule.cidrs.front().ref);
+        out.element_ref = first_ref;
         out.reasons.push_back(fmt::format("CIDR rules match only addresses outside the cluster; {} is judged by its identity, "
                                           "never by its IP (docs/semantics.md#cidr-scope)",
                                           peer.display));
@@ -341,12 +485,32 @@ RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
           out.unknown_fact = fmt::format("whether {}'s address is in {}", peer.display, c.rule.to_string());
         }
       }
+      std::string who = peer.ip ? peer.ip->to_string() : peer.display;
+      std::vector<std::string> group_misses;
+      for (const auto& g : rule.cidr_groups) {
+        CidrGroupMatch m = match_cidr_group(ctx.model, g, peer.ip);
+        if (m.match == Match::Yes) {
+          out.peer = Match::Yes;
+          out.element_ref = g.ref;
+          out.description = m.describe(g, who);
+          return finish(1, 0);
+        }
+        if (m.match == Match::Maybe && out.peer != Match::Maybe) {
+          out.peer = Match::Maybe;
+          out.element_ref = g.ref;
+          out.unknown_fact = m.describe(g, who);
+        } else if (m.match == Match::No) {
+          group_misses.push_back(m.describe(g, who));
+        }
+      }
       if (out.peer == Match::Maybe) return finish(1, 0);
       out.peer = Match::No;
+      out.element_ref = first_ref;
       std::vector<std::string> cidrs;
       for (const auto& c : rule.cidrs) cidrs.push_back(c.rule.to_string());
-      if (!rule.cidrs.empty()) out.element_ref = rule.cidrs.front().ref;
-      out.reasons.push_back(fmt::format("{} is not in {}", peer.ip ? peer.ip->to_string() : peer.display, join_or(cidrs)));
+      if (!cidrs.empty()) out.reasons.push_back(fmt::format("{} is not in {}", who, join_or(cidrs)));
+      out.reasons.insert(out.reasons.end(), group_misses.begin(), group_misses.end());
+      if (out.reasons.empty()) out.reasons.push_back("this rule's CIDR list names no address, so it selects nothing");
       return finish(0, 1);
     }
 
@@ -363,7 +527,8 @@ RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
       }
       out.peer = Match::No;
       if (!rule.entities.empty()) out.element_ref = rule.entities.front().ref;
-      std::string why = fmt::format("the entities {} do not include {}", fmt::join(names, ", "), peer.display);
+      std::string why = names.empty() ? std::string("its entity list names nothing, so it selects nothing")
+                                      : fmt::format("the entities {} do not include {}", fmt::join(names, ", "), peer.display);
       if (peer.is_pod && std::find(names.begin(), names.end(), "world") != names.end())
         why += " (world never includes pods or nodes, docs/semantics.md#entities)";
       out.reasons.push_back(why);
@@ -415,46 +580,66 @@ RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
     }
 
     case PeerKind::Fqdns: {
+      std::vector<std::string> written;
+      for (const auto& f : rule.fqdns) written.push_back(f.match_name.empty() ? f.match_pattern : f.match_name);
+      if (!rule.fqdns.empty()) out.element_ref = rule.fqdns.front().ref;
       if (!peer.external) {
         out.peer = Match::No;
-        if (!rule.fqdns.empty()) out.element_ref = rule.fqdns.front().ref;
         out.reasons.push_back(fmt::format("toFQDNs selects only addresses outside the cluster; {} is not one (docs/semantics.md#fqdn-peers)", peer.display));
         return finish(0, 1);
       }
+      if (written.empty()) {
+        out.peer = Match::No;
+        out.reasons.push_back("this rule's toFQDNs list names nothing, so it selects nothing");
+        return finish(0, 1);
+      }
+      static const std::vector<RuleHandle> kNoRules;
+      const std::vector<RuleHandle>& selecting = ctx.selecting ? *ctx.selecting : kNoRules;
       if (!peer.fqdn.empty()) {
-        // docs/semantics.md#dns-visibility: decidable offline for a name: the selector must match it, and
-        // the DNS proxy must see its lookups, or it never learns the addresses.
+        // Decidable offline for a name: a selector must match it, and the DNS
+        // proxy must see its lookups, or it never learns the addresses.
         const FqdnPeer* hit = nullptr;
-        std::vector<std::string> written;
-        for (const auto& f : rule.fqdns) {
-          written.push_back(f.match_name.empty() ? f.match_pattern : f.match_name);
+        for (const auto& f : rule.fqdns)
           if (!hit && f.matches(peer.fqdn)) hit = &f;
-        }
         if (!hit) {
           out.peer = Match::No;
-          if (!rule.fqdns.empty()) out.element_ref = rule.fqdns.front().ref;
           out.reasons.push_back(fmt::format("toFQDNs {} does not match {} (`*` never crosses a dot, docs/semantics.md#fqdn-matching)",
-                                            fmt::join(written, ", "), peer.fqdn));
+                                            join_or(written), peer.fqdn));
           return finish(0, 1);
         }
         out.element_ref = hit->ref;
-        if (dns_proxy_sees(ctx, peer.fqdn)) {
-          out.peer = Match::Yes;
-          out.description = fmt::format("toFQDNs {} matches {}, whose lookups go through Cilium's DNS proxy",
-                                        hit->match_name.empty() ? hit->match_pattern : hit->match_name, peer.fqdn);
-          return finish(1, 0);
+        std::string selector = hit->match_name.empty() ? hit->match_pattern : hit->match_name;
+        auto dns = std::make_shared<const DnsVisibility>(dns_visibility(ctx.model, ctx.subject, selecting, peer.fqdn));
+        std::string dns_text = dns->describe(ctx.subject.display);
+        out.dns = dns;
+        switch (dns->seen) {
+          case Match::Yes:
+            out.peer = Match::Yes;
+            out.description = fmt::format("toFQDNs {} matches {}, whose lookups go through Cilium's DNS proxy ({})", selector,
+                                          peer.fqdn, dns->describe_flow());
+            return finish(1, 0);
+          case Match::Maybe:
+            out.peer = Match::Maybe;
+            out.unknown_fact = dns_text;
+            return finish(1, 0);
+          case Match::No:
+            out.peer = Match::No;
+            out.reasons.push_back(fmt::format("toFQDNs {} matches {}, but Cilium's DNS proxy never learns its addresses, so this "
+                                              "rule allows nothing: {}",
+                                              selector, peer.fqdn, dns_text));
+            return finish(1, 1);
         }
-        out.peer = Match::No;
-        out.reasons.push_back(fmt::format(
-            "toFQDNs matches {}, but no egress rule of {} sends DNS lookups through Cilium's proxy with a `rules: dns` "
-            "entry matching it on port 53, so the proxy never learns its addresses and this rule allows nothing (docs/semantics.md#fqdn-peers)",
-            peer.fqdn, ctx.subject.display));
-        return finish(1, 1);
       }
+      // An address, or world: allowed only if DNS answered one of the names
+      // with it. Which addresses the names have is not in the input, and a
+      // node's agent keeps one DNS cache and labels the learned addresses for
+      // every toFQDNs selector of the node (pkg/fqdn/namemanager/manager.go
+      // :: UpdateGenerateDNS), so this holds whatever the source's own
+      // lookups are.
       out.peer = Match::Maybe;
-      if (!rule.fqdns.empty()) out.element_ref = rule.fqdns.front().ref;
-      out.unknown_fact = fmt::format("whether {}'s address was learned by Cilium's DNS proxy for a toFQDNs name (toFQDNs is not evaluated yet)",
-                                     peer.display);
+      out.unknown_fact = fmt::format("whether DNS answers {} with {} (toFQDNs allows only the addresses of DNS answers "
+                                     "for its names)",
+                                     join_or(written), peer.ip ? peer.ip->to_string() : fmt::format("the address behind {}", peer.display));
       return finish(0, 0);
     }
 

@@ -17,6 +17,7 @@ struct PortSpec {
   std::optional<uint16_t> number;
   std::string name;  // a named port
   Protocol protocol = Protocol::TCP;
+  bool protocol_stated = false;  // in the port ("53/UDP") or beside it
 };
 
 Result<PortSpec> parse_port(const std::string& text, std::optional<Protocol> protocol_option) {
@@ -26,10 +27,8 @@ Result<PortSpec> parse_port(const std::string& text, std::optional<Protocol> pro
   std::optional<Protocol> protocol;
   if (auto slash = text.find('/'); slash != std::string::npos) {
     port = text.substr(0, slash);
-    std::string proto = text.substr(slash + 1);
-    std::transform(proto.begin(), proto.end(), proto.begin(), ::toupper);
-    protocol = parse_port_protocol(proto);
-    if (!protocol || *protocol == Protocol::Any)
+    protocol = parse_flow_protocol(text.substr(slash + 1));
+    if (!protocol)
       return Diagnostic::error(nowhere, "port", fmt::format("unknown protocol in \"{}\": use TCP, UDP or SCTP", text));
   }
   if (protocol_option) {
@@ -37,6 +36,7 @@ Result<PortSpec> parse_port(const std::string& text, std::optional<Protocol> pro
       return Diagnostic::error(nowhere, "port", fmt::format("port \"{}\" contradicts protocol {}", text, to_string(*protocol_option)));
     protocol = protocol_option;
   }
+  spec.protocol_stated = protocol.has_value();
   spec.protocol = protocol.value_or(Protocol::TCP);
   if (port.empty()) return Diagnostic::error(nowhere, "port", "a port is required");
   if (std::all_of(port.begin(), port.end(), ::isdigit)) {
@@ -119,6 +119,32 @@ FlowVerdict judge(const Model& model, const EndpointInstance& from, const Endpoi
   return f;
 }
 
+// A port name stated without a protocol means the port of that name on the
+// destination, whatever its protocol (kube-dns's `dns` is UDP): the protocols
+// of the ports carrying the name on the Service, or on the destination's pods.
+// Names are unique within a Service and within a container (Kubernetes'
+// pkg/apis/core/validation/validation.go), but two containers of a pod may
+// reuse one with different protocols: then the user must say which. Empty
+// when no port carries the name (the lookup below reports it).
+Result<std::optional<Protocol>> named_port_protocol(const EndpointRef& to, const std::string& name) {
+  std::set<Protocol> found;
+  if (to.service) {
+    for (const auto& sp : to.service->ports)
+      if (sp.name == name) found.insert(sp.protocol);
+  } else {
+    for (const auto& inst : to.instances)
+      if (inst.kind == EndpointInstance::Kind::Pod)
+        for (const auto& cp : inst.pod->ports)
+          if (cp.name == name) found.insert(cp.protocol);
+  }
+  if (found.empty()) return std::optional<Protocol>();
+  if (found.size() == 1) return std::optional<Protocol>(*found.begin());
+  std::vector<std::string_view> names;
+  for (Protocol p : found) names.push_back(to_string(p));
+  return Diagnostic::error(SourcePos{}, "port", fmt::format("{} has ports named \"{}\" for {}: state the protocol (e.g. {}/{})",
+                                                            to.display, name, fmt::join(names, " and "), name, names.front()));
+}
+
 bool is_host_network(const EndpointInstance& i) {
   return i.kind == EndpointInstance::Kind::Pod && i.pod->host_network;
 }
@@ -143,7 +169,12 @@ std::string_view to_string(Verdict verdict) {
   return "?";
 }
 
-Result<QueryResult> query(const Model& model, const FlowQuery& flow) {
+namespace {
+
+// query() up to the judging of the flows when `judge_flows` is false: every error a
+// query can have is found before its flows are judged, so this is how
+// validate_query() finds them at a fraction of the cost.
+Result<QueryResult> plan_or_query(const Model& model, const FlowQuery& flow, bool judge_flows) {
   auto from = resolve_endpoint(model, flow.from);
   if (!from) return from.errors();
   auto to = resolve_endpoint(model, flow.to);
@@ -153,6 +184,11 @@ Result<QueryResult> query(const Model& model, const FlowQuery& flow) {
   SourcePos nowhere;
   if (from->service)
     return Diagnostic::error(nowhere, "from", fmt::format("{} is a Service: a Service does not open connections; name the workload that does", from->display));
+  if (!port->number && !port->protocol_stated) {
+    auto inferred = named_port_protocol(*to, port->name);
+    if (!inferred) return inferred.errors();
+    if (*inferred) port->protocol = **inferred;
+  }
 
   QueryResult result;
   result.query = flow;
@@ -214,6 +250,7 @@ Result<QueryResult> query(const Model& model, const FlowQuery& flow) {
     }
   }
 
+  if (!judge_flows) return result;
   for (const auto& src : from->instances) {
     for (const auto& target : targets) {
       std::optional<bool> placement = known_placement(src, *target.instance);
@@ -256,9 +293,19 @@ Result<QueryResult> query(const Model& model, const FlowQuery& flow) {
     result.notes.push_back("unknown: the flows below disagree, so the answer depends on which backend or placement is used");
   }
   std::string verdict_word = result.verdict == Verdict::Allow ? "ALLOW" : result.verdict == Verdict::Deny ? "DENY" : "UNKNOWN";
-  std::string port_text = port->number ? fmt::format("{}", *port->number) : port->name;
-  result.headline = fmt::format("{} {} -> {} {}/{}", verdict_word, from->display, to->display, port_text, to_string(port->protocol));
+  result.port = port->number ? fmt::format("{}", *port->number) : port->name;
+  result.protocol = port->protocol;
+  result.headline = fmt::format("{} {} -> {} {}/{}", verdict_word, from->display, to->display, result.port, to_string(port->protocol));
   return result;
+}
+
+}  // namespace
+
+Result<QueryResult> query(const Model& model, const FlowQuery& flow) { return plan_or_query(model, flow, true); }
+
+Diagnostics validate_query(const Model& model, const FlowQuery& flow) {
+  auto planned = plan_or_query(model, flow, false);
+  return planned ? Diagnostics{} : planned.errors();
 }
 
 }  // namespace netreach

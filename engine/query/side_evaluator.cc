@@ -79,7 +79,14 @@ std::string suggest_rule(const SidePeer& peer, Direction d, uint16_t port, Proto
   } else if (peer.external && peer.ip) {
     out += fmt::format("- {}CIDR:\n  - {}/{}\n", field_prefix, peer.ip->to_string(), peer.ip->v6 ? 128 : 32);
   } else if (!peer.fqdn.empty() && d == Direction::Egress) {
+    // toFQDNs learns addresses only from lookups the DNS proxy sees: the
+    // rule is useless without a DNS rule naming the cluster DNS.
     out += fmt::format("- toFQDNs:\n  - matchName: {}\n", peer.fqdn);
+    out += fmt::format("  toPorts:\n  - ports:\n    - port: \"{}\"\n      protocol: {}\n", port, to_string(protocol));
+    out += "- toEndpoints:\n  - matchLabels:\n      k8s:io.kubernetes.pod.namespace: kube-system\n      k8s:k8s-app: kube-dns\n";
+    out += fmt::format("  toPorts:\n  - ports:\n    - port: \"53\"\n      protocol: ANY\n    rules:\n      dns:\n      - matchName: {}\n",
+                       peer.fqdn);
+    return out;
   } else if (peer.external) {
     out += fmt::format("- {}Entities:\n  - world\n", field_prefix);
   } else {
@@ -93,6 +100,36 @@ std::string suggest_rule(const SidePeer& peer, Direction d, uint16_t port, Proto
 }
 
 }  // namespace
+
+SideSubject pod_subject(const Model& model, const Pod& pod, std::string display) {
+  SideSubject s;
+  s.pod = &pod;
+  s.display = std::move(display);
+  if (!pod.host_network) s.identity = model.pod_identity[static_cast<size_t>(&pod - model.cluster.pods.data())];
+  return s;
+}
+
+SidePeer pod_peer(const Model& model, const Pod& pod, std::string display) {
+  SidePeer p;
+  p.display = std::move(display);
+  p.is_pod = true;
+  p.pod = &pod;
+  p.namespace_ = pod.namespace_;
+  p.labels = model.identities[model.pod_identity[static_cast<size_t>(&pod - model.cluster.pods.data())]].labels;
+  return p;
+}
+
+SidePeer subject_as_peer(const Model& model, const SideSubject& subject) {
+  SidePeer p;
+  p.display = subject.display;
+  if (subject.identity) p.labels = model.identities[*subject.identity].labels;
+  if (subject.pod && !subject.pod->host_network) {
+    p.is_pod = true;
+    p.pod = subject.pod;
+    p.namespace_ = subject.pod->namespace_;
+  }
+  return p;
+}
 
 SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& subject,
                           const SidePeer& peer, uint16_t port, Protocol protocol) {

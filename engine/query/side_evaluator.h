@@ -41,4 +41,12 @@ struct SidePeer {
 SideVerdict evaluate_side(const Model& model, Direction direction, const SideSubject& subject,
                           const SidePeer& peer, uint16_t port, Protocol protocol);
 
+// A pod's two views: the subject whose policy is evaluated (no identity for a
+// hostNetwork pod: it is not an endpoint), and the peer the other end sees
+// (not for hostNetwork pods, whose traffic carries the node's identity).
+SideSubject pod_subject(const Model& model, const Pod& pod, std::string display);
+SidePeer pod_peer(const Model& model, const Pod& pod, std::string display);
+// An endpoint subject as the peer of the other end (the same identity).
+SidePeer subject_as_peer(const Model& model, const SideSubject& subject);
+
 }  // namespace netreach

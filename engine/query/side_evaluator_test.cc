@@ -293,6 +293,129 @@ spec:
   CHECK(verdict(*m, "a/client", "world", "80") == Verdict::Unknown);  // depends on the address
 }
 
+// CiliumCIDRGroup: pkg/policy/k8s/cilium_cidr_group.go :: applyCIDRGroup labels every
+// externalCIDRs prefix with `cidrgroup:io.cilium.policy.cidrgroupname/NAME` and the group's
+// labels; pkg/policy/api/cidr.go :: CIDRRuleSlice.GetAsEndpointSelectors turns cidrGroupRef
+// into that label Exists, cidrGroupSelector into a selector over `cidrgroup:` labels, and
+// each except into a `cidr:` DoesNotExist on top (for groups too).
+TEST_CASE("CIDR groups: cidrGroupRef with except, cidrGroupSelector by the group's labels", "[evaluate][cidr-groups]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2alpha1
+kind: CiliumCIDRGroup
+metadata: {name: office, labels: {env: prod}}
+spec: {externalCIDRs: [203.0.113.0/24, 198.51.100.0/25]}
+---
+apiVersion: cilium.io/v2
+kind: CiliumCIDRGroup
+metadata: {name: lab, labels: {env: dev}}
+spec: {externalCIDRs: ["2001:db8::/32", 192.0.2.0/24]}
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: out, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: client}}
+  egress:
+  - toCIDRSet: [{cidrGroupRef: office, except: [203.0.113.0/28]}]
+    toPorts: [{ports: [{port: "443", protocol: TCP}]}]
+  - toCIDRSet: [{cidrGroupSelector: {matchLabels: {env: dev}}}]
+    toPorts: [{ports: [{port: "22", protocol: TCP}]}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: web-in, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  ingress: [{fromEntities: [world]}]
+  ingressDeny: [{fromCIDRSet: [{cidrGroupSelector: {matchExpressions: [{key: env, operator: In, values: [prod]}]}}]}]
+)");
+  CHECK(verdict(*m, "a/client", "203.0.113.77", "443") == A);
+  CHECK(verdict(*m, "a/client", "198.51.100.5", "443") == A);
+  CHECK(verdict(*m, "a/client", "203.0.113.5", "443") == D);    // except 203.0.113.0/28
+  CHECK(verdict(*m, "a/client", "198.51.100.200", "443") == D);  // outside 198.51.100.0/25
+  CHECK(verdict(*m, "a/client", "192.0.2.9", "22") == A);
+  CHECK(verdict(*m, "a/client", "2001:db8::1", "22") == A);
+  CHECK(verdict(*m, "a/client", "203.0.113.77", "22") == D);  // office is env=prod
+  CHECK(verdict(*m, "a/client", "b/db", "443") == D);         // CIDR groups never select pods
+  CHECK(verdict(*m, "a/client", "world", "443") == Verdict::Unknown);
+  // Deny rules take groups too.
+  CHECK(verdict(*m, "203.0.113.9", "a/web", "8080") == D);
+  CHECK(verdict(*m, "192.0.2.1", "a/web", "8080") == A);
+
+  auto excepted = explain(*m, "a/client", "203.0.113.5", "443");
+  REQUIRE_FALSE(excepted.flows.at(0).egress.near_misses.empty());
+  CHECK(excepted.flows.at(0).egress.near_misses[0].reasons.at(0) ==
+        "203.0.113.5 is in CiliumCIDRGroup office (203.0.113.0/24), but this entry's except 203.0.113.0/28 removes it");
+  auto outside = explain(*m, "a/client", "198.51.100.200", "443");
+  CHECK(outside.flows.at(0).egress.near_misses.at(0).reasons.at(0) ==
+        "198.51.100.200 is not in CiliumCIDRGroup office (203.0.113.0/24, 198.51.100.0/25)");
+  auto allowed = explain(*m, "a/client", "192.0.2.9", "22");
+  CHECK_THAT(allowed.flows.at(0).egress.reason,
+             Catch::EndsWith("192.0.2.9 is in CiliumCIDRGroup lab (2001:db8::/32, 192.0.2.0/24), whose labels match "
+                             "cidrGroupSelector `{env=dev}`"));
+  auto world = explain(*m, "a/client", "world", "443");
+  CHECK_THAT(world.flows.at(0).egress.reason,
+             Catch::EndsWith("whether world's address is in CiliumCIDRGroup office (203.0.113.0/24, 198.51.100.0/25) "
+                             "except 203.0.113.0/28"));
+}
+
+// An address carries the labels of every group containing it, the longest prefix winning a
+// key (pkg/ipcache/metadata.go :: mergeParentLabels), so a selector can match an address two
+// groups share; a reference to a group the input lacks, or a selector matching no group of
+// the input, is unknown and names what is missing.
+TEST_CASE("CIDR groups: merged labels, missing groups are unknown", "[evaluate][cidr-groups]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumCIDRGroup
+metadata: {name: corp, labels: {env: prod}}
+spec: {externalCIDRs: [10.0.0.0/8]}
+---
+apiVersion: cilium.io/v2
+kind: CiliumCIDRGroup
+metadata: {name: databases, labels: {tier: db}}
+spec: {externalCIDRs: [10.1.0.0/16]}
+---
+apiVersion: cilium.io/v2
+kind: CiliumCIDRGroup
+metadata: {name: test-db, labels: {env: test}}
+spec: {externalCIDRs: [10.1.2.0/24]}
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: out, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: client}}
+  egress:
+  - toCIDRSet: [{cidrGroupSelector: {matchLabels: {env: prod, tier: db}}}]
+    toPorts: [{ports: [{port: "5432", protocol: TCP}]}]
+  - toCIDRSet: [{cidrGroupRef: partners}]
+    toPorts: [{ports: [{port: "8443", protocol: TCP}]}]
+  - toCIDRSet: [{cidrGroupSelector: {matchLabels: {env: staging}}}]
+    toPorts: [{ports: [{port: "9000", protocol: TCP}]}]
+)");
+  CHECK(verdict(*m, "a/client", "10.1.3.3", "5432") == A);  // env=prod from corp, tier=db from databases
+  CHECK(verdict(*m, "a/client", "10.1.2.3", "5432") == D);  // test-db's /24 wins env
+  CHECK(verdict(*m, "a/client", "10.2.0.1", "5432") == D);  // no tier
+  auto merged = explain(*m, "a/client", "10.1.3.3", "5432");
+  CHECK_THAT(merged.flows.at(0).egress.reason,
+             Catch::EndsWith("10.1.3.3 is in CiliumCIDRGroups corp (10.0.0.0/8), databases (10.1.0.0/16), whose labels "
+                             "together match cidrGroupSelector `{env=prod, tier=db}`"));
+  auto shadowed = explain(*m, "a/client", "10.1.2.3", "5432");
+  CHECK(shadowed.flows.at(0).egress.near_misses.at(0).reasons.at(0) ==
+        "10.1.2.3 is in CiliumCIDRGroups corp, databases, test-db, and its labels (env=test, tier=db; an address takes "
+        "the labels of every group containing it, the longest prefix winning a key) do not match cidrGroupSelector "
+        "`{env=prod, tier=db}`");
+  auto missing = explain(*m, "a/client", "203.0.113.5", "8443");
+  CHECK(missing.verdict == Verdict::Unknown);
+  CHECK_THAT(missing.flows.at(0).egress.reason,
+             Catch::EndsWith("whether 203.0.113.5 is in CiliumCIDRGroup partners: the input has no CiliumCIDRGroup partners"));
+  auto unselected = explain(*m, "a/client", "10.1.3.3", "9000");
+  CHECK(unselected.verdict == Verdict::Unknown);
+  CHECK_THAT(unselected.flows.at(0).egress.reason,
+             Catch::EndsWith("whether 10.1.3.3 is in a CiliumCIDRGroup matching cidrGroupSelector `{env=staging}`: no "
+                             "CiliumCIDRGroup of the input matches it"));
+}
+
 // docs/semantics.md#port-syntax, #protocols, #port-ranges, pkg/policy/l4.go, rule.go (ANY expands
 // to TCP/UDP/SCTP).
 TEST_CASE("Ports: numbers, ranges, port 0, protocols", "[evaluate][ports-and-protocols]") {

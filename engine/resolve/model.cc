@@ -129,6 +129,43 @@ std::string Model::endpoint_key(std::string_view ns, std::string_view name) {
   return key;
 }
 
+const CidrGroup* Model::cidr_group(const std::string& name) const {
+  auto it = cidr_groups_by_name.find(name);
+  return it == cidr_groups_by_name.end() ? nullptr : &cluster.cidr_groups[it->second];
+}
+
+LabelSet cidr_group_identity_labels(const CidrGroup& group) {
+  constexpr std::string_view kGroupNameKey = "io.cilium.policy.cidrgroupname/";  // pkg/policy/api/cidr.go :: LabelPrefixGroupName
+  constexpr std::string_view kCiliumPolicyLabels = "io.cilium.k8s.policy";        // pkg/k8s/apis/cilium.io :: LabelPrefix
+  std::vector<Label> labels{{std::string(kSourceCidrGroup), std::string(kGroupNameKey) + group.name, ""}};
+  for (const auto& [key, value] : group.labels)
+    if (!key.starts_with(kCiliumPolicyLabels)) labels.push_back({std::string(kSourceCidrGroup), key, value});
+  return LabelSet(std::move(labels));
+}
+
+LabelSet Model::cidr_group_labels(const IpAddress& ip) const {
+  return cidr_group_labels(IpPrefix{ip, static_cast<uint8_t>(ip.v6 ? 128 : 32)});
+}
+
+LabelSet Model::cidr_group_labels(const IpPrefix& p) const {
+  // key -> (length of the group prefix containing p, label)
+  std::map<std::string, std::pair<int, Label>> merged;
+  for (const auto& group : cluster.cidr_groups) {
+    int longest = -1;
+    for (const auto& prefix : group.cidrs)
+      if (prefix.contains(p)) longest = std::max(longest, int(prefix.length));
+    if (longest < 0) continue;
+    const LabelSet group_labels = cidr_group_identity_labels(group);
+    for (const auto& label : group_labels.labels()) {
+      auto [it, inserted] = merged.try_emplace(label.key, longest, label);
+      if (!inserted && longest > it->second.first) it->second = {longest, label};
+    }
+  }
+  std::vector<Label> labels;
+  for (auto& [key, entry] : merged) labels.push_back(std::move(entry.second));
+  return LabelSet(std::move(labels));
+}
+
 std::shared_ptr<Model> resolve_model(Cluster cluster, const Options& options) {
   auto model = std::make_shared<Model>();
   model->options = options;
@@ -142,6 +179,8 @@ std::shared_ptr<Model> resolve_model(Cluster cluster, const Options& options) {
   for (const auto& ns : m.cluster.namespaces) namespaces.emplace(ns.name, &ns);  // first wins, as find_namespace
 
   index_endpoints(m);
+  for (uint32_t g = 0; g < m.cluster.cidr_groups.size(); ++g)
+    m.cidr_groups_by_name.emplace(m.cluster.cidr_groups[g].name, g);
 
   // Identities, one per distinct label set.
   m.pod_identity.resize(m.cluster.pods.size(), 0);

@@ -6,7 +6,8 @@
 //    identities (the policy's namespace for CNP/KNP, every endpoint for CCNP),
 //    giving, per identity, the rules that select it (PolicyIndex);
 //  - toServices entries are resolved against the cluster's Services (docs/semantics.md#toservices);
-//  - the cluster-wide named-port map used by egress rules is built (docs/semantics.md#named-ports).
+//  - the cluster-wide named-port map used by egress rules is built (docs/semantics.md#named-ports);
+//  - CiliumCIDRGroups are indexed by name, for cidrGroupRef / cidrGroupSelector.
 #pragma once
 
 #include <map>
@@ -58,9 +59,26 @@ class Model {
   std::vector<std::vector<uint32_t>> pods_of_workload;                      // workload -> cluster.pods
   static std::string endpoint_key(std::string_view ns, std::string_view name);
 
+  // CiliumCIDRGroups by name (-> cluster.cidr_groups).
+  std::unordered_map<std::string, uint32_t> cidr_groups_by_name;
+  const CidrGroup* cidr_group(const std::string& name) const;
+  // The `cidrgroup:` labels of the identity Cilium gives the prefix `p` (an
+  // address: its host prefix): those of every group with a CIDR containing it
+  // (cidr_group_identity_labels; pkg/ipcache/metadata.go :: mergeParentLabels
+  // gives a prefix the labels of every enclosing one, the longest prefix
+  // winning a key two groups both set). Empty when no group contains `p`.
+  LabelSet cidr_group_labels(const IpPrefix& p) const;
+  LabelSet cidr_group_labels(const IpAddress& ip) const;
+
   const Policy& policy(RuleHandle h) const { return cluster.policies[h.policy]; }
   const Rule& rule(RuleHandle h) const { return cluster.policies[h.policy].rules[h.rule]; }
 };
+
+// The `cidrgroup:` labels Cilium gives the prefixes of one CiliumCIDRGroup:
+// `io.cilium.policy.cidrgroupname/NAME` and the group's own labels, except
+// the `io.cilium.k8s.policy` ones (pkg/policy/k8s/cilium_cidr_group.go ::
+// applyCIDRGroup, pkg/k8s/utils :: RemoveCiliumLabels).
+LabelSet cidr_group_identity_labels(const CidrGroup& group);
 
 // Takes the cluster and resolves it.
 std::shared_ptr<Model> resolve_model(Cluster cluster, const Options& options);

@@ -6,8 +6,6 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "load/cluster_builder.h"
-#include "load/yaml_stream.h"
 #include "resolve/model.h"
 
 namespace netreach::fuzz {
@@ -72,23 +70,7 @@ spec:
 }  // namespace
 
 std::shared_ptr<const Model> model_from_text(std::string_view yaml, const Options& options) {
-  BuildOptions build;
-  build.cluster_name = options.cluster_name;
-  build.policy.lenient = options.lenient;
-  build.policy.enable_node_selector_labels = options.enable_node_selector_labels;
-  ClusterBuilder builder(build);
-  auto text = std::make_shared<const std::string>(yaml);
-  const SourceFile* source = builder.sources().add(SourceFile{"fuzz.yaml", "", text, false});
-  YamlStream stream = YamlStream::from_text(text, source);
-  for (;;) {
-    auto doc = stream.next();
-    if (!doc) return nullptr;
-    if (!doc->has_value()) break;
-    if (!(**doc).root.is_mapping()) return nullptr;  // the manifest reader refuses these
-    builder.add((**doc).root);
-  }
-  if (has_errors(builder.diagnostics())) return nullptr;
-  return resolve_model(builder.finish(), options);
+  return load_texts({{"fuzz.yaml", std::string(yaml)}}, options).model;
 }
 
 const Model& fixed_model() {

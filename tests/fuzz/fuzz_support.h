@@ -20,8 +20,8 @@ const Model& fixed_model();
 // (memfd) and is rewritten on each call; the returned path stays the same.
 const std::string& bytes_as_file(const uint8_t* data, size_t size);
 
-// Builds a model from YAML text the way load() does from a file, minus the
-// file system. Null when the input has errors.
+// Builds a model from YAML text with load_texts(): as load() does from a
+// file, minus the file system. Null when the input has errors.
 std::shared_ptr<const Model> model_from_text(std::string_view yaml, const Options& options);
 
 }  // namespace netreach::fuzz

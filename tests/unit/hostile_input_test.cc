@@ -657,7 +657,7 @@ TEST_CASE("hostile: summary accounts for every document it read, on every fixtur
       size_t modelled = s["policies"]["CiliumNetworkPolicy"].get<size_t>() +
                         s["policies"]["CiliumClusterwideNetworkPolicy"].get<size_t>() +
                         s["policies"]["NetworkPolicy"].get<size_t>() + s["services"].get<size_t>() +
-                        s["nodes"].get<size_t>() + s["namespaces"].get<size_t>() -
+                        s["nodes"].get<size_t>() + s["cidr_groups"].get<size_t>() + s["namespaces"].get<size_t>() -
                         s["undeclared_namespaces"].get<size_t>();
       for (const char* k : {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"})
         modelled += count_of(k);

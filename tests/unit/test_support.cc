@@ -2,35 +2,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "load/cluster_builder.h"
-#include "load/yaml_stream.h"
-
 namespace netreach::testing {
 
 Built build_from_yaml(std::string_view yaml, const Options& options) {
-  Built built;
-  ClusterBuilder builder(BuildOptions::from(options));
-  built.sources = builder.shared_sources();
-  auto text = std::make_shared<const std::string>(yaml);
-  const SourceFile* source = builder.sources().add(SourceFile{"test.yaml", "", text, false});
-  YamlStream stream = YamlStream::from_text(text, source);
-  while (true) {
-    auto doc = stream.next();
-    if (!doc) {
-      built.diagnostics = doc.errors();
-      return built;
-    }
-    if (!doc->has_value()) break;
-    builder.add((**doc).root);
-  }
-  if (has_errors(builder.diagnostics())) {
-    built.diagnostics = builder.diagnostics();
-    return built;
-  }
-  Cluster cluster = builder.finish();
-  built.diagnostics = cluster.warnings;
-  built.model = resolve_model(std::move(cluster), options);
-  return built;
+  LoadOutcome outcome = load_texts({{"test.yaml", std::string(yaml)}}, options);
+  return Built{outcome.model, std::move(outcome.diagnostics), outcome.keep_alive};
 }
 
 std::shared_ptr<const Model> model_from_yaml(std::string_view yaml, const Options& options) {

@@ -3,8 +3,8 @@
 //   auto m = model_from_yaml(R"(...manifests...)");
 //   CHECK(verdict(*m, "a/web", "b/db", "5432") == Verdict::Allow);
 //
-// The model is built exactly as load() builds it from files (ClusterBuilder,
-// then resolve_model); only the file system is skipped.
+// The model is built by load_texts(), the facade's in-memory load: exactly
+// as load() builds it from a file named test.yaml.
 #pragma once
 
 #include <memory>
@@ -20,7 +20,7 @@ namespace netreach::testing {
 struct Built {
   std::shared_ptr<const Model> model;  // null when the input had errors
   Diagnostics diagnostics;
-  std::shared_ptr<SourceTable> sources;  // what the diagnostics point into
+  std::shared_ptr<const void> keep_alive;  // what the diagnostics point into
 };
 
 Built build_from_yaml(std::string_view yaml, const Options& options = {});

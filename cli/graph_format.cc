@@ -1,0 +1,202 @@
+#include "graph_format.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace netreach_cli {
+namespace {
+
+using netreach::ClusterGraph;
+using netreach::PortSet;
+
+constexpr int kGraphSchemaVersion = 1;
+
+// The edge as the view shows it: with a port filter, that port alone.
+struct ShownPorts {
+  PortSet allowed, unknown;
+};
+
+ShownPorts shown_ports(const GraphView& view, const ClusterGraph::Edge& e) {
+  if (!view.port) return {e.allowed, e.unknown};
+  PortSet one;
+  one.add(view.port->protocol, view.port->port, view.port->port);
+  return {e.allowed & one, e.unknown & one};
+}
+
+std::string verdict_of(const ShownPorts& p) { return p.allowed.empty() ? "unknown" : "allow"; }
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string dot_quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Mermaid node ids must be plain words; labels carry the real names.
+std::string mermaid_label(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '"' ? std::string("#quot;") : std::string(1, c);
+  return out;
+}
+
+std::vector<const ClusterGraph::Vertex*> shown_vertices(const GraphView& view,
+                                                        const std::vector<const ClusterGraph::Edge*>& edges) {
+  std::vector<const ClusterGraph::Vertex*> out;
+  std::set<std::string> used;
+  if (!view.focus.empty()) {
+    used.insert(view.focus);
+    for (const auto* e : edges) used.insert(e->from), used.insert(e->to);
+  }
+  for (const auto& v : view.graph->vertices)
+    if (view.focus.empty() || used.count(v.id)) out.push_back(&v);
+  return out;
+}
+
+}  // namespace
+
+std::optional<PortFilter> parse_port_filter(const std::string& text, std::string& error) {
+  PortFilter f;
+  std::string number = text;
+  if (auto slash = text.find('/'); slash != std::string::npos) {
+    number = text.substr(0, slash);
+    auto proto = netreach::parse_flow_protocol(text.substr(slash + 1));
+    if (!proto) {
+      error = fmt::format("unknown protocol in \"{}\": use TCP, UDP or SCTP", text);
+      return std::nullopt;
+    }
+    f.protocol = *proto;
+  }
+  if (number.empty() || number.size() > 5 || !std::all_of(number.begin(), number.end(), ::isdigit) ||
+      std::stoul(number) == 0 || std::stoul(number) > 65535) {
+    error = fmt::format("--port \"{}\" is not a port number 1-65535 (a graph shows numbers: a named port is a different "
+                        "number on each destination; ask `netreach query` about one)",
+                        text);
+    return std::nullopt;
+  }
+  f.port = uint16_t(std::stoul(number));
+  return f;
+}
+
+std::vector<const ClusterGraph::Edge*> shown_edges(const GraphView& view) {
+  std::vector<const ClusterGraph::Edge*> out;
+  for (const auto& e : view.graph->edges) {
+    if (!view.focus.empty() && e.from != view.focus && e.to != view.focus) continue;
+    ShownPorts p = shown_ports(view, e);
+    if (p.allowed.empty() && p.unknown.empty()) continue;
+    out.push_back(&e);
+  }
+  return out;
+}
+
+void write_graph_text(const GraphView& view, std::ostream& out) {
+  if (!view.hypothetical.empty()) out << "HYPOTHETICAL (what-if): " << view.hypothetical << "\n\n";
+  auto edges = shown_edges(view);
+  for (const auto* e : edges) {
+    ShownPorts p = shown_ports(view, *e);
+    out << fmt::format("{} -> {}", e->from, e->to);
+    if (!p.allowed.empty()) out << "  " << p.allowed.to_string();
+    if (!p.unknown.empty()) out << fmt::format("  (unknown: {}; depends on {})", p.unknown.to_string(), e->unknown_fact);
+    out << "\n";
+  }
+  auto vertices = shown_vertices(view, edges);
+  out << fmt::format("{} vertices, {} edges{}\n", vertices.size(), edges.size(),
+                     view.port ? fmt::format(" on {}/{}", view.port->port, netreach::to_string(view.port->protocol)) : "");
+  if (!view.focus.empty())
+    out << fmt::format("{} reaches {} vertex{} in any number of hops{}{}\n", view.focus, view.reachable.size(),
+                       view.reachable.size() == 1 ? "" : "es", view.reachable.empty() ? "" : ": ", fmt::join(view.reachable, ", "));
+}
+
+void write_graph_json(const GraphView& view, std::ostream& out) {
+  auto edges = shown_edges(view);
+  nlohmann::json vertices = nlohmann::json::array();
+  for (const auto* v : shown_vertices(view, edges)) {
+    nlohmann::json j = {{"id", v->id}, {"kind", v->kind}};
+    if (!v->namespace_.empty()) j["namespace"] = v->namespace_;
+    vertices.push_back(std::move(j));
+  }
+  nlohmann::json jedges = nlohmann::json::array();
+  for (const auto* e : edges) {
+    ShownPorts p = shown_ports(view, *e);
+    nlohmann::json j = {{"from", e->from}, {"to", e->to}, {"verdict", verdict_of(p)}, {"allowed", p.allowed.to_string()}};
+    if (!p.unknown.empty()) j["unknown"] = {{"ports", p.unknown.to_string()}, {"depends_on", e->unknown_fact}};
+    jedges.push_back(std::move(j));
+  }
+  nlohmann::json doc = {{"schemaVersion", kGraphSchemaVersion}, {"vertices", vertices}, {"edges", jedges}};
+  if (view.port) doc["port"] = fmt::format("{}/{}", view.port->port, netreach::to_string(view.port->protocol));
+  if (!view.namespaces.empty()) doc["namespaces"] = view.namespaces;
+  if (!view.focus.empty()) doc["focus"] = {{"vertex", view.focus}, {"reachable", view.reachable}};
+  if (!view.hypothetical.empty()) doc["hypothetical"] = view.hypothetical;
+  out << doc.dump(2) << "\n";
+}
+
+void write_graph_csv(const GraphView& view, std::ostream& out) {
+  out << "from,to,verdict,allowed,unknown,depends_on\n";
+  for (const auto* e : shown_edges(view)) {
+    ShownPorts p = shown_ports(view, *e);
+    out << fmt::format("{},{},{},{},{},{}\n", csv_field(e->from), csv_field(e->to), verdict_of(p), csv_field(p.allowed.to_string()),
+                       csv_field(p.unknown.to_string()), csv_field(p.unknown.empty() ? "" : e->unknown_fact));
+  }
+}
+
+void write_graph_dot(const GraphView& view, std::ostream& out) {
+  auto edges = shown_edges(view);
+  out << "digraph netreach {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n";
+  if (!view.hypothetical.empty()) out << "  label=" << dot_quote("hypothetical: " + view.hypothetical) << ";\n";
+  // Namespaces as clusters; entities, addresses and names outside them.
+  std::map<std::string, std::vector<const ClusterGraph::Vertex*>> by_namespace;
+  for (const auto* v : shown_vertices(view, edges)) by_namespace[v->namespace_].push_back(v);
+  size_t n = 0;
+  for (const auto& [ns, vs] : by_namespace) {
+    std::string indent = ns.empty() ? "  " : "    ";
+    if (!ns.empty()) out << fmt::format("  subgraph cluster_{} {{\n    label={};\n", n++, dot_quote(ns));
+    for (const auto* v : vs) {
+      std::string shape = v->kind == "workload" || v->kind == "pod" ? "" : ", shape=ellipse";
+      out << indent << dot_quote(v->id) << " [label=" << dot_quote(v->kind == "workload" || v->kind == "pod"
+                                                                    ? v->id.substr(v->namespace_.size() + 1)
+                                                                    : v->id)
+          << shape << "];\n";
+    }
+    if (!ns.empty()) out << "  }\n";
+  }
+  for (const auto* e : edges) {
+    ShownPorts p = shown_ports(view, *e);
+    std::string label = p.allowed.to_string();
+    if (!p.unknown.empty()) label += (label.empty() ? "" : "; ") + std::string("unknown: ") + p.unknown.to_string();
+    out << fmt::format("  {} -> {} [label={}{}];\n", dot_quote(e->from), dot_quote(e->to), dot_quote(label),
+                       p.allowed.empty() ? ", style=dashed" : "");
+  }
+  out << "}\n";
+}
+
+void write_graph_mermaid(const GraphView& view, std::ostream& out) {
+  auto edges = shown_edges(view);
+  out << "flowchart LR\n";
+  std::map<std::string, size_t> ids;
+  for (const auto* v : shown_vertices(view, edges)) {
+    size_t id = ids.size();
+    ids[v->id] = id;
+    out << fmt::format("  v{}[\"{}\"]\n", id, mermaid_label(v->id));
+  }
+  for (const auto* e : edges) {
+    ShownPorts p = shown_ports(view, *e);
+    std::string label = p.allowed.empty() ? "unknown: " + p.unknown.to_string() : p.allowed.to_string();
+    out << fmt::format("  v{} {} v{}\n", ids.at(e->from), p.allowed.empty() ? fmt::format("-. \"{}\" .->", mermaid_label(label))
+                                                                           : fmt::format("-- \"{}\" -->", mermaid_label(label)),
+                       ids.at(e->to));
+  }
+}
+
+}  // namespace netreach_cli

@@ -1,0 +1,238 @@
+// cluster_graph(): the IdentityGraph shown per workload.
+//
+// A workload's pods may carry several identities or port shapes; an edge
+// between two workloads holds what every pair of their pods allows, and
+// what only some pairs allow is unknown (as query() answers when the flows of
+// one question disagree). hostNetwork pods carry their node's identity: `host`
+// to pods on their node and `remote-node` to the others (docs/semantics.md#hostnetwork-pods);
+// when placement is not known and decides, the ports are unknown.
+#include <algorithm>
+#include <type_traits>
+#include <map>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "graph/identity_graph.h"
+#include "netreach.h"
+#include "query/endpoint_ref.h"
+
+namespace netreach {
+namespace {
+
+// One pod (or reserved/external vertex) standing behind an output vertex.
+struct Member {
+  VertexId vertex = 0;  // its identity vertex (unused for hostNetwork pods)
+  Target target;        // as a destination
+  bool host_network = false;
+  std::string node;     // spec.nodeName, when known
+  bool is_pod = false;
+};
+
+// Folds the edges of several pod pairs into one workload edge.
+struct Fold {
+  bool first = true;
+  PortSet allowed, any;
+  std::string fact;
+  void add(const EdgePorts& e) {
+    PortSet reach = e.allowed | e.unknown;
+    if (first) allowed = e.allowed, any = reach, first = false;
+    else allowed &= e.allowed, any |= reach;
+    if (fact.empty()) fact = e.unknown_fact;
+  }
+};
+
+class Projection {
+ public:
+  Projection(const Model& m, const IdentityGraph& g) : m_(m), g_(g) {
+    host_ = m.identities.reserved(ReservedIdentity::Host);
+    remote_ = m.identities.reserved(ReservedIdentity::RemoteNode);
+  }
+
+  // What member a may send to member b.
+  EdgePorts pair(const Member& a, const Member& b) const {
+    if (!a.host_network && !b.host_network) return g_.edge(a.vertex, b.target);
+    auto as_placed = [&](bool same_node) {
+      VertexId from = a.host_network ? (same_node ? host_ : remote_) : a.vertex;
+      Target to = b.host_network ? Target{same_node ? host_ : remote_, 0} : b.target;
+      return g_.edge(from, to);
+    };
+    // Placement matters between two pods only (query.cc :: known_placement).
+    if (!a.is_pod || !b.is_pod) return as_placed(false);
+    if (!a.node.empty() && !b.node.empty()) return as_placed(a.node == b.node);
+    EdgePorts same = as_placed(true), other = as_placed(false);
+    if (same == other) return same;
+    EdgePorts out;
+    out.unknown = same.allowed | same.unknown | other.allowed | other.unknown;
+    out.unknown_fact = "whether the two run on the same node (a hostNetwork pod is `host` to pods on its node and "
+                       "`remote-node` to the others; set spec.nodeName to decide)";
+    return out;
+  }
+
+  // The identity vertices a member may send from (for candidate search).
+  void source_vertices(const Member& a, std::vector<VertexId>& out) const {
+    if (a.host_network) out.push_back(host_), out.push_back(remote_);
+    else out.push_back(a.vertex);
+  }
+
+ private:
+  const Model& m_;
+  const IdentityGraph& g_;
+  VertexId host_ = 0, remote_ = 0;
+};
+
+}  // namespace
+
+Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& query) {
+  const Cluster& cluster = model.cluster;
+  for (const auto& ns : query.namespaces)
+    if (!cluster.find_namespace(ns))
+      return Diagnostic::error(SourcePos{}, "namespace", fmt::format("no namespace {} in the input", ns));
+  auto wanted = [&](const std::string& ns) {
+    return query.namespaces.empty() || std::find(query.namespaces.begin(), query.namespaces.end(), ns) != query.namespaces.end();
+  };
+
+  const IdentityGraph g = IdentityGraph::build(model);
+  Projection projection(model, g);
+
+  // Output vertices and the members behind each.
+  ClusterGraph out;
+  std::vector<std::vector<Member>> members;
+  std::map<std::string, size_t> index;  // id -> output vertex
+  auto vertex = [&](std::string id, std::string kind, std::string ns) -> size_t {
+    auto [it, inserted] = index.emplace(id, out.vertices.size());
+    if (inserted) {
+      out.vertices.push_back({std::move(id), std::move(kind), std::move(ns)});
+      members.emplace_back();
+    }
+    return it->second;
+  };
+  for (size_t i = 0; i < cluster.pods.size(); ++i) {
+    const Pod& pod = cluster.pods[i];
+    if (!wanted(pod.namespace_)) continue;
+    size_t v = pod.workload ? vertex(fmt::format("{}/{}/{}", pod.namespace_, short_kind_name(cluster.workloads[*pod.workload].kind),
+                                                 cluster.workloads[*pod.workload].name),
+                                     "workload", pod.namespace_)
+                            : vertex(fmt::format("{}/po/{}", pod.namespace_, pod.name), "pod", pod.namespace_);
+    Member mem;
+    mem.is_pod = true;
+    mem.host_network = pod.host_network;
+    mem.node = pod.node_name;
+    if (!pod.host_network) {
+      mem.target = g.target_of(model, i);
+      mem.vertex = mem.target.vertex;
+    }
+    auto& list = members[v];
+    bool seen = std::any_of(list.begin(), list.end(), [&](const Member& m) {
+      return m.host_network == mem.host_network && m.node == mem.node && m.target == mem.target;
+    });
+    if (!seen) list.push_back(std::move(mem));
+  }
+  if (query.external) {
+    for (VertexId v = 0; v < g.vertices().size(); ++v) {
+      const PeerVertex& pv = g.vertices()[v];
+      if (!g.is_vertex(v)) continue;
+      const bool reserved = pv.kind == PeerVertex::Kind::Identity && model.identities[pv.identity].kind == IdentityKind::Reserved;
+      if (pv.kind == PeerVertex::Kind::Identity && !reserved) continue;
+      const char* kind = pv.kind == PeerVertex::Kind::Address ? "cidr" : pv.kind == PeerVertex::Kind::Fqdn ? "fqdn" : "entity";
+      Member mem;
+      mem.vertex = v;
+      mem.target = Target{v, 0};
+      members[vertex(pv.display, kind, "")].push_back(mem);
+    }
+  }
+
+  // Sorted output: vertices by id, edges by (from, to).
+  std::vector<size_t> order(out.vertices.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return out.vertices[a].id < out.vertices[b].id; });
+
+  // Which output vertices stand behind each destination target.
+  std::unordered_map<uint64_t, std::vector<size_t>> behind;
+  auto key = [](Target t) { return (uint64_t(t.vertex) << 32) | t.shape; };
+  const VertexId host = model.identities.reserved(ReservedIdentity::Host);
+  const VertexId remote = model.identities.reserved(ReservedIdentity::RemoteNode);
+  for (size_t v = 0; v < members.size(); ++v)
+    for (const Member& mem : members[v]) {
+      if (mem.host_network) {
+        behind[key(Target{host, 0})].push_back(v);
+        behind[key(Target{remote, 0})].push_back(v);
+      } else {
+        behind[key(mem.target)].push_back(v);
+      }
+    }
+
+  // Edges between two entities, address blocks or names say nothing about
+  // the cluster's policy (at most an ingress or health endpoint's default):
+  // only edges with a workload or pod at one end are shown.
+  auto is_pod_vertex = [&](size_t v) { return out.vertices[v].kind == "workload" || out.vertices[v].kind == "pod"; };
+  std::vector<char> candidate(out.vertices.size(), 0);
+  std::vector<size_t> candidates;
+  std::vector<VertexId> sources;
+  for (size_t from : order) {
+    candidates.clear();
+    sources.clear();
+    for (const Member& a : members[from]) projection.source_vertices(a, sources);
+    for (VertexId s : sources)
+      for (const auto& e : g.out_edges(s))
+        if (auto it = behind.find(key(e.to)); it != behind.end())
+          for (size_t to : it->second)
+            if (!candidate[to]) candidate[to] = 1, candidates.push_back(to);
+    std::sort(candidates.begin(), candidates.end(),
+              [&](size_t a, size_t b) { return out.vertices[a].id < out.vertices[b].id; });
+    for (size_t to : candidates) {
+      candidate[to] = 0;
+      if (to == from || (!is_pod_vertex(from) && !is_pod_vertex(to))) continue;
+      Fold fold;
+      for (const Member& a : members[from])
+        for (const Member& b : members[to]) fold.add(projection.pair(a, b));
+      if (fold.any.empty()) continue;
+      ClusterGraph::Edge edge{out.vertices[from].id, out.vertices[to].id, fold.allowed, fold.any - fold.allowed, ""};
+      if (!edge.unknown.empty())
+        edge.unknown_fact = fold.fact.empty() ? "the pods behind one end disagree (their identities or named ports differ)" : fold.fact;
+      out.edges.push_back(std::move(edge));
+    }
+  }
+  std::sort(out.vertices.begin(), out.vertices.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  out.identities = model.identities.size();
+  out.identity_edges = g.edge_count();
+  return out;
+}
+
+Result<std::string> find_graph_vertex(const Model& model, const ClusterGraph& graph, const std::string& written) {
+  auto has = [&](const std::string& id) {
+    return std::binary_search(graph.vertices.begin(), graph.vertices.end(), id,
+                              [](const auto& a, const auto& b) {
+                                if constexpr (std::is_same_v<std::decay_t<decltype(a)>, std::string>) return a < b.id;
+                                else return a.id < b;
+                              });
+  };
+  if (has(written)) return written;
+  auto ref = resolve_endpoint(model, written);
+  if (!ref) return ref.errors();
+  std::string id;
+  if (ref->service) {
+    return Diagnostic::error(SourcePos{}, "focus", fmt::format("{} is a Service; the graph's vertices are its backends' workloads", written));
+  }
+  if (!ref->instances.empty()) {
+    const EndpointInstance& inst = ref->instances.front();
+    switch (inst.kind) {
+      case EndpointInstance::Kind::Pod: {
+        const Pod& pod = *inst.pod;
+        id = pod.workload ? fmt::format("{}/{}/{}", pod.namespace_, short_kind_name(model.cluster.workloads[*pod.workload].kind),
+                                        model.cluster.workloads[*pod.workload].name)
+                          : fmt::format("{}/po/{}", pod.namespace_, pod.name);
+        break;
+      }
+      case EndpointInstance::Kind::Reserved: id = std::string(to_string(*inst.reserved)); break;
+      case EndpointInstance::Kind::External: id = inst.fqdn.empty() ? "" : "fqdn:" + inst.fqdn; break;
+    }
+  }
+  if (id.empty() || !has(id))
+    return Diagnostic::error(SourcePos{}, "focus",
+                             fmt::format("{} is not a vertex of this graph{}", written,
+                                         id.empty() ? " (an address: name its block as the graph lists it)" : " (another namespace?)"));
+  return id;
+}
+
+}  // namespace netreach

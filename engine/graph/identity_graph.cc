@@ -1,0 +1,728 @@
+#include "graph/identity_graph.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "query/peer_match.h"
+
+namespace netreach {
+namespace {
+
+// A peer element matched against every vertex: `yes` it selects, `maybe` it
+// may select (depending on `fact`). Sorted vertex ids.
+struct PeerSet {
+  bool all = false;  // every vertex (an L3 wildcard)
+  std::vector<VertexId> yes;
+  std::vector<VertexId> maybe;
+  std::string fact;
+
+  Match at(VertexId v) const {
+    if (all || std::binary_search(yes.begin(), yes.end(), v)) return Match::Yes;
+    if (std::binary_search(maybe.begin(), maybe.end(), v)) return Match::Maybe;
+    return Match::No;
+  }
+};
+
+void sort_unique(std::vector<VertexId>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+// One element of a subject's policy in one direction: which peers, which
+// ports, allow or deny.
+struct Term {
+  const PeerRule* rule = nullptr;
+  uint32_t peers = 0;  // index into the builder's peer sets
+  PortSet ports;
+  bool deny = false;
+};
+
+enum class SideMode : uint8_t { AllowAll, DefaultDeny, DenyOnly };
+
+// The policy of one subject class in one direction.
+struct SidePolicy {
+  SideMode mode = SideMode::AllowAll;
+  std::vector<Term> terms;
+  // Terms whose peer decision depends on the subject itself (toFQDNs towards
+  // fqdn vertices: DNS visibility is judged from the subject's own flows).
+  bool per_subject_fqdn = false;
+};
+
+// Per-port accumulators of one peer: allowed / maybe allowed / denied / maybe denied.
+struct Accumulator {
+  PortSet allow_yes, allow_maybe, deny_yes, deny_maybe;
+  std::string fact;
+  void add(const Term& t, Match m, const std::string& why) {
+    if (m == Match::No || t.ports.empty()) return;
+    PortSet& into = t.deny ? (m == Match::Yes ? deny_yes : deny_maybe) : (m == Match::Yes ? allow_yes : allow_maybe);
+    into |= t.ports;
+    if (m == Match::Maybe && fact.empty()) fact = why;
+  }
+};
+
+// The side's decision from its accumulators, as evaluate_side decides one
+// port (query/side_evaluator.cc): deny wins; a maybe-deny makes an allow
+// unknown; deny-only sides allow what is not denied; the local host reaches
+// its endpoints on ingress (allow-localhost); otherwise default deny.
+EdgePorts decide(SideMode mode, const Accumulator& a, bool local_host_ingress) {
+  EdgePorts out;
+  if (mode == SideMode::AllowAll) {
+    out.allowed = PortSet::all();
+    return out;
+  }
+  const PortSet all = PortSet::all();
+  if (mode == SideMode::DenyOnly) {
+    out.allowed = all - a.deny_yes - a.deny_maybe;
+    out.unknown = a.deny_maybe - a.deny_yes;
+  } else {
+    out.allowed = a.allow_yes - a.deny_yes - a.deny_maybe;
+    out.unknown = (a.allow_yes & a.deny_maybe) - a.deny_yes;
+    PortSet rest = all - a.allow_yes - a.deny_yes;
+    if (local_host_ingress) out.allowed |= rest;
+    else out.unknown |= (a.allow_maybe & rest);
+  }
+  if (!out.unknown.empty()) out.unknown_fact = a.fact;
+  return out;
+}
+
+EdgePorts combine(const EdgePorts& egress, const EdgePorts& ingress) {
+  EdgePorts out;
+  out.allowed = egress.allowed & ingress.allowed;
+  out.unknown = ((egress.allowed | egress.unknown) & (ingress.allowed | ingress.unknown)) - out.allowed;
+  if (!out.unknown.empty()) {
+    bool from_egress = !(egress.unknown & out.unknown).empty();
+    out.unknown_fact = from_egress ? egress.unknown_fact : ingress.unknown_fact;
+  }
+  return out;
+}
+
+// A named-port table: (name, protocol, number) of a pod's containers, sorted.
+using PortTable = std::vector<std::tuple<std::string, Protocol, uint16_t>>;
+
+PortTable port_table(const Pod& pod) {
+  PortTable t;
+  for (const auto& cp : pod.ports)
+    if (!cp.name.empty()) t.emplace_back(cp.name, cp.protocol, cp.port);
+  std::sort(t.begin(), t.end());
+  t.erase(std::unique(t.begin(), t.end()), t.end());
+  return t;
+}
+
+// A name that a toFQDNs matchPattern matches: each `*` becomes one letter.
+// (`*` alone matches every name; "wildcard.invalid" stands for one.)
+std::string pattern_example(const std::string& pattern) {
+  if (pattern == "*") return "any-name.example";
+  std::string out;
+  for (char c : pattern) {
+    if (c == '*') out += 'x';
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+class IdentityGraphBuilder {
+ public:
+  explicit IdentityGraphBuilder(const Model& m) : m_(m) {}
+
+  IdentityGraph build() {
+    make_vertices();
+    make_shapes();
+    make_edges();
+    return std::move(g_);
+  }
+
+ private:
+  const Model& m_;
+  IdentityGraph g_;
+  std::vector<VertexId> externals_;  // Address and Fqdn vertices, sorted
+  std::vector<PeerSet> peer_sets_;
+  std::unordered_map<std::string, uint32_t> selector_sets_;  // canonical selector text -> peer set
+  std::unordered_map<const PeerRule*, uint32_t> rule_sets_;  // peer rules without requires
+  std::map<Entity, uint32_t> entity_sets_;
+  // Identity postings: label key -> value -> identities (any source).
+  std::unordered_map<std::string_view, std::unordered_map<std::string_view, std::vector<IdentityId>>> postings_;
+  std::vector<PortTable> shape_tables_;  // per (identity, shape), flattened through shape_base_
+  std::vector<uint32_t> shape_base_;
+  std::vector<const Pod*> shape_pod_;    // a pod of each shape (for the per-flow fallback)
+
+  // ---- vertices ------------------------------------------------------------
+
+  void make_vertices() {
+    const auto& ids = m_.identities.all();
+    for (const auto& identity : ids) {
+      PeerVertex v;
+      v.kind = PeerVertex::Kind::Identity;
+      v.identity = identity.id;
+      v.display = identity.reserved ? std::string(to_string(*identity.reserved)) : "";
+      g_.vertices_.push_back(std::move(v));
+    }
+    g_.world_ = m_.identities.reserved(ReservedIdentity::World);
+    std::vector<IpPrefix> prefixes;
+    std::vector<std::string> names;
+    for (const auto& policy : m_.cluster.policies)
+      for (const auto& rule : policy.rules)
+        for (const auto* list : {&rule.ingress, &rule.ingress_deny, &rule.egress, &rule.egress_deny})
+          for (const auto& pr : *list) {
+            for (const auto& c : pr.cidrs) {
+              prefixes.push_back(c.rule.prefix);
+              prefixes.insert(prefixes.end(), c.rule.except.begin(), c.rule.except.end());
+            }
+            for (const auto& f : pr.fqdns) names.push_back(f.match_name.empty() ? pattern_example(f.match_pattern) : f.match_name);
+          }
+    for (const auto& group : m_.cluster.cidr_groups) prefixes.insert(prefixes.end(), group.cidrs.begin(), group.cidrs.end());
+    for (const auto& policy : m_.cluster.policies)
+      for (const auto& rule : policy.rules)
+        for (const auto* list : {&rule.ingress, &rule.ingress_deny, &rule.egress, &rule.egress_deny})
+          for (const auto& pr : *list)
+            for (const auto& cg : pr.cidr_groups) prefixes.insert(prefixes.end(), cg.except.begin(), cg.except.end());
+    for (auto& atom : address_atoms(prefixes)) {
+      PeerVertex v;
+      v.kind = PeerVertex::Kind::Address;
+      v.identity = g_.world_;
+      v.display = atom.display;
+      v.atom = std::move(atom);
+      externals_.push_back(g_.vertices_.size());
+      g_.vertices_.push_back(std::move(v));
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    for (auto& name : names) {
+      PeerVertex v;
+      v.kind = PeerVertex::Kind::Fqdn;
+      v.identity = g_.world_;
+      v.fqdn = name;
+      v.display = "fqdn:" + name;
+      g_.fqdns_.emplace_back(name, g_.vertices_.size());
+      externals_.push_back(g_.vertices_.size());
+      g_.vertices_.push_back(std::move(v));
+    }
+    for (const auto& identity : ids)
+      for (const auto& label : identity.labels.labels()) postings_[label.key][label.value].push_back(identity.id);
+  }
+
+  // Destinations of each pod identity: one per distinct named-port table.
+  void make_shapes() {
+    const size_t n = g_.vertices_.size();
+    g_.shape_count_.assign(n, 1);
+    shape_base_.assign(n + 1, 0);
+    std::vector<std::vector<PortTable>> tables(n);
+    std::vector<std::vector<const Pod*>> pods(n);
+    g_.pod_shape_.assign(m_.cluster.pods.size(), 0);
+    for (size_t i = 0; i < m_.cluster.pods.size(); ++i) {
+      const Pod& pod = m_.cluster.pods[i];
+      if (pod.host_network) continue;
+      IdentityId id = m_.pod_identity[i];
+      PortTable t = port_table(pod);
+      auto& list = tables[id];
+      auto it = std::find(list.begin(), list.end(), t);
+      if (it == list.end()) {
+        list.push_back(std::move(t));
+        pods[id].push_back(&pod);
+        it = list.end() - 1;
+      }
+      g_.pod_shape_[i] = uint32_t(it - list.begin());
+    }
+    for (size_t v = 0; v < n; ++v) {
+      if (tables[v].empty()) tables[v].emplace_back(), pods[v].push_back(nullptr);
+      g_.shape_count_[v] = uint32_t(tables[v].size());
+      shape_base_[v + 1] = shape_base_[v] + g_.shape_count_[v];
+      for (size_t s = 0; s < tables[v].size(); ++s) {
+        shape_tables_.push_back(std::move(tables[v][s]));
+        shape_pod_.push_back(pods[v][s]);
+      }
+    }
+  }
+
+  // ---- peer sets -------------------------------------------------------------
+
+  uint32_t add_set(PeerSet s) {
+    sort_unique(s.yes);
+    sort_unique(s.maybe);
+    peer_sets_.push_back(std::move(s));
+    return uint32_t(peer_sets_.size() - 1);
+  }
+
+  // Vertices whose labels satisfy `match`; the world identity's answer
+  // stands for every external vertex (they carry world's labels).
+  template <typename Pred>
+  void add_matching_identities(const std::vector<IdentityId>& candidates, Pred&& match, std::vector<VertexId>& out) {
+    for (IdentityId id : candidates) {
+      if (!match(m_.identities[id].labels)) continue;
+      if (id == g_.world_) out.insert(out.end(), externals_.begin(), externals_.end());
+      else out.push_back(id);
+    }
+  }
+
+  // The identities that can satisfy the selector: those with the label of
+  // its narrowest In requirement, else all.
+  std::vector<IdentityId> candidates(const std::vector<const Selector*>& selectors) {
+    const Requirement* best = nullptr;
+    size_t best_count = SIZE_MAX;
+    for (const Selector* sel : selectors)
+      for (const auto& req : sel->requirements) {
+        if (req.op != SelectorOp::In) continue;
+        size_t count = 0;
+        if (auto k = postings_.find(req.key.key); k != postings_.end())
+          for (const auto& value : req.values)
+            if (auto ids = k->second.find(value); ids != k->second.end()) count += ids->second.size();
+        if (count < best_count) best = &req, best_count = count;
+      }
+    std::vector<IdentityId> out;
+    if (!best) {
+      out.reserve(m_.identities.size());
+      for (const auto& identity : m_.identities.all()) out.push_back(identity.id);
+      return out;
+    }
+    if (auto k = postings_.find(best->key.key); k != postings_.end())
+      for (const auto& value : best->values)
+        if (auto ids = k->second.find(value); ids != k->second.end()) out.insert(out.end(), ids->second.begin(), ids->second.end());
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  // A selector ANDed with fromRequires/toRequires terms, matched once per
+  // distinct canonical text (the selector cache, pkg/policy/selectorcache.go).
+  uint32_t selector_set(const Selector& selector, const std::vector<const Selector*>& requires_) {
+    std::string key = selector.to_string();
+    for (const Selector* r : requires_) key += " && " + r->to_string();
+    if (auto it = selector_sets_.find(key); it != selector_sets_.end()) return it->second;
+    std::vector<const Selector*> all{&selector};
+    all.insert(all.end(), requires_.begin(), requires_.end());
+    PeerSet s;
+    add_matching_identities(candidates(all), [&](const LabelSet& labels) {
+      return std::all_of(all.begin(), all.end(), [&](const Selector* sel) { return sel->matches(labels); });
+    }, s.yes);
+    uint32_t id = add_set(std::move(s));
+    selector_sets_.emplace(std::move(key), id);
+    return id;
+  }
+
+  uint32_t entity_set(Entity e) {
+    if (auto it = entity_sets_.find(e); it != entity_sets_.end()) return it->second;
+    PeerSet s;
+    std::vector<IdentityId> everyone;
+    for (const auto& identity : m_.identities.all()) everyone.push_back(identity.id);
+    add_matching_identities(everyone, [&](const LabelSet& l) { return entity_matches(e, l, m_.cluster.cluster_name); }, s.yes);
+    return entity_sets_[e] = add_set(std::move(s));
+  }
+
+  std::vector<VertexId> union_of(const std::vector<uint32_t>& sets) {
+    std::vector<VertexId> out;
+    for (uint32_t s : sets) out.insert(out.end(), peer_sets_[s].yes.begin(), peer_sets_[s].yes.end());
+    return out;
+  }
+
+  // The peers of one rule element (match_peer_rule's peer decision, over all
+  // vertices at once). toFQDNs towards fqdn vertices is left out here and
+  // judged per subject (fqdn_peer).
+  uint32_t peer_set(const PeerRule& pr, const std::vector<const Selector*>& requires_) {
+    const bool cacheable = requires_.empty() || pr.peer_kind != PeerKind::Endpoints;
+    if (cacheable)
+      if (auto it = rule_sets_.find(&pr); it != rule_sets_.end()) return it->second;
+    uint32_t id = compute_peer_set(pr, requires_);
+    if (cacheable) rule_sets_.emplace(&pr, id);
+    return id;
+  }
+
+  uint32_t compute_peer_set(const PeerRule& pr, const std::vector<const Selector*>& requires_) {
+    PeerSet s;
+    if (pr.explicit_empty_peers) return add_set(std::move(s));
+    switch (pr.peer_kind) {
+      case PeerKind::Wildcard:
+        s.all = pr.has_to_ports || pr.has_icmps;
+        break;
+      case PeerKind::Endpoints: {
+        std::vector<uint32_t> sets;
+        for (const auto& ep : pr.endpoints) sets.push_back(selector_set(ep.selector, requires_));
+        s.yes = union_of(sets);
+        break;
+      }
+      case PeerKind::Entities: {
+        std::vector<uint32_t> sets;
+        for (const auto& e : pr.entities) sets.push_back(entity_set(e.entity));
+        s.yes = union_of(sets);
+        break;
+      }
+      case PeerKind::Cidr: {
+        if (!pr.cidr_groups.empty()) {
+          // CIDR groups: the per-flow decision for each vertex (the atoms cut
+          // at every group prefix and except, so one address decides each).
+          for (VertexId v : externals_) {
+            Match m = external_peer(pr, v, s.fact);
+            if (m == Match::Yes) s.yes.push_back(v);
+            else if (m == Match::Maybe) s.maybe.push_back(v);
+          }
+          break;
+        }
+        // An atom is inside a rule or outside it as a whole. A name's
+        // addresses are unknown: only a rule covering every address decides.
+        bool covers_all = std::any_of(pr.cidrs.begin(), pr.cidrs.end(),
+                                      [](const CidrPeer& c) { return c.rule.prefix.is_all() && c.rule.except.empty(); });
+        std::vector<std::string> written;
+        for (const auto& c : pr.cidrs) written.push_back(c.rule.to_string());
+        s.fact = fmt::format("whether the name's addresses are in {}", fmt::join(written, ", "));
+        for (VertexId v : externals_) {
+          const PeerVertex& pv = g_.vertices_[v];
+          if (pv.kind == PeerVertex::Kind::Fqdn) {
+            (covers_all ? s.yes : s.maybe).push_back(v);
+            continue;
+          }
+          if (std::any_of(pr.cidrs.begin(), pr.cidrs.end(), [&](const CidrPeer& c) { return c.rule.matches(pv.atom.representative); }))
+            s.yes.push_back(v);
+        }
+        break;
+      }
+      case PeerKind::Services: {
+        size_t selectors = 0, selectorless = 0;
+        std::vector<uint32_t> sets;
+        if (!pr.deny)
+          for (const auto& sp : pr.services) {
+            auto it = m_.services.find(&sp);
+            if (it == m_.services.end()) continue;
+            selectors += it->second.selectors.size();
+            selectorless += it->second.selectorless;
+            for (const auto& sel : it->second.selectors) sets.push_back(selector_set(sel, {}));
+          }
+        if (selectors == 0 && selectorless == 0) {
+          s.all = pr.has_to_ports;  // no Service left: an L3 wildcard with toPorts (query/peer_match.cc)
+          break;
+        }
+        s.yes = union_of(sets);
+        if (selectorless > 0) {
+          s.maybe = externals_;
+          s.fact = "the addresses of a Service without selector (its EndpointSlices are not evaluated)";
+        }
+        break;
+      }
+      case PeerKind::Fqdns:
+        // Decided per subject (DNS visibility is the subject's own DNS flow):
+        // see the egress loop in make_edges.
+        break;
+      case PeerKind::Groups:
+        s.maybe = externals_;
+        s.fact = "the addresses of cloud security groups (fromGroups/toGroups)";
+        break;
+      case PeerKind::Nodes:
+        s.maybe = {m_.identities.reserved(ReservedIdentity::Host), m_.identities.reserved(ReservedIdentity::RemoteNode),
+                   m_.identities.reserved(ReservedIdentity::KubeApiserver)};
+        s.fact = "the labels of the node behind this peer (fromNodes/toNodes)";
+        break;
+    }
+    return add_set(std::move(s));
+  }
+
+  // ---- ports -----------------------------------------------------------------
+
+  // The ports a rule element covers, with named ports resolved: egress through
+  // the cluster-wide table, ingress on `table` (the destination's containers).
+  PortSet ports_of(const PeerRule& pr, Direction d, const PortTable* table) {
+    if (!pr.has_to_ports) return pr.has_icmps ? PortSet::none() : PortSet::all();
+    PortSet out;
+    for (const auto& pp : pr.ports) {
+      for (Protocol p : kPortProtocols) {
+        if (!pp.covers_protocol(p)) continue;
+        if (!pp.is_named()) {
+          // As PortProtocol::covers_number: port 0 alone is every port; an
+          // endPort at or below port is the single port.
+          if (pp.port == 0 && pp.end_port == 0) out.add(p, 0, 65535);
+          else out.add(p, pp.port, pp.end_port > pp.port ? pp.end_port : pp.port);
+          continue;
+        }
+        // A resolved named port keeps the entry's endPort, as the per-flow
+        // match does (query/peer_match.cc :: match_ports).
+        auto add_resolved = [&](uint16_t number) { out.add(p, number, pp.end_port > number ? pp.end_port : number); };
+        if (d == Direction::Ingress) {
+          if (!table) continue;
+          for (const auto& [name, proto, number] : *table)
+            if (name == pp.name && proto == p) add_resolved(number);
+          continue;
+        }
+        auto it = m_.named_ports.find(pp.name);
+        if (it == m_.named_ports.end()) continue;
+        auto numbers = it->second.find(p);
+        if (numbers != it->second.end() && numbers->second.size() == 1) add_resolved(*numbers->second.begin());
+      }
+    }
+    return out;
+  }
+
+  static bool has_named_port(const PeerRule& pr) {
+    return std::any_of(pr.ports.begin(), pr.ports.end(), [](const PortProtocol& pp) { return pp.is_named(); });
+  }
+
+  // ---- side policies -----------------------------------------------------------
+
+  // The rules selecting an identity with rules in direction d.
+  std::vector<RuleHandle> selecting(IdentityId id, Direction d) const {
+    std::vector<RuleHandle> out;
+    for (RuleHandle h : m_.rules_selecting[id])
+      if (m_.rule(h).has_rules(d)) out.push_back(h);
+    return out;
+  }
+
+  SidePolicy side_policy(IdentityId id, Direction d, const PortTable* table) {
+    SidePolicy p;
+    const Identity& self = m_.identities[id];
+    if (!self.is_endpoint() || m_.options.enforcement == EnforcementMode::Never) return p;
+    std::vector<RuleHandle> rules = selecting(id, d);
+    const bool is_init = self.reserved == ReservedIdentity::Init;
+    const bool always = m_.options.enforcement == EnforcementMode::Always;
+    if (rules.empty() && !always && !is_init) return p;
+    bool default_deny = always || is_init;
+    for (RuleHandle h : rules) {
+      const Rule& r = m_.rule(h);
+      if (d == Direction::Ingress ? r.default_deny.ingress : r.default_deny.egress) default_deny = true;
+    }
+    p.mode = default_deny ? SideMode::DefaultDeny : SideMode::DenyOnly;
+    // fromRequires/toRequires of every selecting rule, apart for allow and
+    // deny rules (pkg/policy/rules.go), ANDed into endpoint selectors.
+    std::vector<const Selector*> allow_requires, deny_requires;
+    for (RuleHandle h : rules) {
+      const Rule& r = m_.rule(h);
+      for (const auto& pr : d == Direction::Ingress ? r.ingress : r.egress)
+        for (const auto& req : pr.requires_) allow_requires.push_back(&req.selector);
+      for (const auto& pr : d == Direction::Ingress ? r.ingress_deny : r.egress_deny)
+        for (const auto& req : pr.requires_) deny_requires.push_back(&req.selector);
+    }
+    for (RuleHandle h : rules) {
+      const Rule& r = m_.rule(h);
+      for (bool deny : {true, false}) {
+        const auto& list = d == Direction::Ingress ? (deny ? r.ingress_deny : r.ingress) : (deny ? r.egress_deny : r.egress);
+        for (const auto& pr : list) {
+          Term t;
+          t.rule = &pr;
+          t.deny = deny;
+          t.peers = peer_set(pr, deny ? deny_requires : allow_requires);
+          t.ports = ports_of(pr, d, table);
+          if (pr.peer_kind == PeerKind::Fqdns && !pr.explicit_empty_peers) p.per_subject_fqdn = true;
+          p.terms.push_back(std::move(t));
+        }
+      }
+    }
+    return p;
+  }
+
+  // The per-flow peer decision of one rule element for an external vertex
+  // (an atom through its representative address, a name without address).
+  Match external_peer(const PeerRule& pr, VertexId v, std::string& fact, IdentityId subject = 0,
+                      const Pod* subject_pod = nullptr, const std::vector<RuleHandle>* rules = nullptr) {
+    SideSubject s;
+    s.identity = subject;
+    s.pod = subject_pod;
+    s.display = subject_pod ? subject_pod->namespace_ + "/" + subject_pod->name : g_.vertices_[subject].display;
+    SidePeer peer;
+    const PeerVertex& pv = g_.vertices_[v];
+    peer.labels = m_.identities[g_.world_].labels;
+    peer.external = true;
+    if (pv.kind == PeerVertex::Kind::Address) peer.ip = pv.atom.representative;
+    else peer.fqdn = pv.fqdn;
+    peer.display = pv.display;
+    MatchContext ctx{m_, pr.direction, s, peer, 0, Protocol::TCP, rules};
+    RuleMatchResult r = match_peer_rule(ctx, pr, {});
+    if (r.peer == Match::Maybe && fact.empty()) fact = r.unknown_fact;
+    return r.peer;
+  }
+
+  // ---- edges -------------------------------------------------------------------
+
+  std::unordered_map<size_t, std::vector<uint32_t>> interned_;
+
+  uint32_t intern(EdgePorts e) {
+    if (e.empty()) return 0;
+    size_t h = std::hash<std::string>{}(e.allowed.to_string()) * 31 + std::hash<std::string>{}(e.unknown.to_string()) * 7 +
+               std::hash<std::string>{}(e.unknown_fact);
+    auto& bucket = interned_[h];
+    for (uint32_t id : bucket)
+      if (g_.ports_[id] == e) return id;
+    g_.ports_.push_back(std::move(e));
+    bucket.push_back(uint32_t(g_.ports_.size() - 1));
+    return bucket.back();
+  }
+
+  void make_edges() {
+    const size_t n = g_.vertices_.size();
+    g_.ports_.push_back(EdgePorts{});
+    g_.out_.assign(n, {});
+
+    // Sources: every vertex but the world identity and fqdn names (toFQDNs
+    // is egress only; a name sends nothing).
+    std::vector<VertexId> sources, destinations;
+    for (VertexId v = 0; v < n; ++v) {
+      if (!g_.is_vertex(v)) continue;
+      destinations.push_back(v);
+      if (g_.vertices_[v].kind != PeerVertex::Kind::Fqdn) sources.push_back(v);
+    }
+
+    // Ingress policies, one per destination class: the same selecting rules
+    // (and, when their ingress rules name ports, the same port table).
+    std::map<std::pair<std::vector<std::pair<uint32_t, uint32_t>>, const PortTable*>, uint32_t> ingress_classes;
+    std::vector<SidePolicy> ingress_policies;
+    std::vector<uint32_t> ingress_class_of(shape_base_[n]);  // per (vertex, shape)
+    for (VertexId v : destinations) {
+      const bool identity = g_.vertices_[v].kind == PeerVertex::Kind::Identity;
+      std::vector<RuleHandle> rules = identity ? selecting(v, Direction::Ingress) : std::vector<RuleHandle>{};
+      bool named = false;
+      std::vector<std::pair<uint32_t, uint32_t>> key;
+      for (RuleHandle h : rules) {
+        key.emplace_back(h.policy, h.rule);
+        const Rule& r = m_.rule(h);
+        for (const auto* list : {&r.ingress, &r.ingress_deny})
+          for (const auto& pr : *list) named = named || has_named_port(pr);
+      }
+      const bool enforcing = identity && m_.identities[v].is_endpoint();
+      for (uint32_t s = 0; s < g_.shape_count_[v]; ++s) {
+        const PortTable* table = &shape_tables_[shape_base_[v] + s];
+        // Classes must also keep apart identities whose enforcement differs
+        // though no rule selects them (init is always enforcing).
+        auto class_key = std::make_pair(key, named ? table : nullptr);
+        if (!enforcing) class_key.first.emplace_back(UINT32_MAX, 0);
+        if (m_.identities[g_.vertices_[v].identity].reserved == ReservedIdentity::Init) class_key.first.emplace_back(UINT32_MAX, 1);
+        auto [it, inserted] = ingress_classes.emplace(class_key, uint32_t(ingress_policies.size()));
+        if (inserted) ingress_policies.push_back(identity ? side_policy(v, Direction::Ingress, table) : SidePolicy{});
+        ingress_class_of[shape_base_[v] + s] = it->second;
+      }
+    }
+
+    // Egress policies, one per source class (the same selecting rules).
+    std::map<std::vector<std::pair<uint32_t, uint32_t>>, uint32_t> egress_classes;
+    std::vector<SidePolicy> egress_policies;
+    const VertexId host = m_.identities.reserved(ReservedIdentity::Host);
+
+    std::vector<Accumulator> acc(n);
+    std::vector<char> touched(n, 0);
+    std::vector<VertexId> touched_list;
+    std::vector<std::optional<EdgePorts>> ingress_memo(ingress_policies.size());
+
+    for (VertexId src : sources) {
+      const bool identity = g_.vertices_[src].kind == PeerVertex::Kind::Identity;
+      std::vector<RuleHandle> rules = identity ? selecting(src, Direction::Egress) : std::vector<RuleHandle>{};
+      std::vector<std::pair<uint32_t, uint32_t>> key;
+      for (RuleHandle h : rules) key.emplace_back(h.policy, h.rule);
+      if (!identity || !m_.identities[src].is_endpoint()) key.emplace_back(UINT32_MAX, 0);
+      if (identity && m_.identities[src].reserved == ReservedIdentity::Init) key.emplace_back(UINT32_MAX, 1);
+      auto [cls, inserted] = egress_classes.emplace(key, uint32_t(egress_policies.size()));
+      if (inserted) egress_policies.push_back(identity ? side_policy(src, Direction::Egress, nullptr) : SidePolicy{});
+      const SidePolicy& egress = egress_policies[cls->second];
+
+      // Egress of src towards every vertex it may reach.
+      Accumulator everyone;  // terms over every vertex
+      for (VertexId v : touched_list) acc[v] = Accumulator{}, touched[v] = 0;
+      touched_list.clear();
+      auto touch = [&](VertexId v) -> Accumulator& {
+        if (!touched[v]) touched[v] = 1, touched_list.push_back(v);
+        return acc[v];
+      };
+      if (egress.mode != SideMode::AllowAll) {
+        for (const Term& t : egress.terms) {
+          const PeerSet& ps = peer_sets_[t.peers];
+          if (ps.all) {
+            everyone.add(t, Match::Yes, ps.fact);
+            continue;
+          }
+          for (VertexId v : ps.yes) touch(v).add(t, Match::Yes, ps.fact);
+          for (VertexId v : ps.maybe) touch(v).add(t, Match::Maybe, ps.fact);
+        }
+        if (egress.per_subject_fqdn) {
+          const Pod* pod = shape_pod_[shape_base_[src]];
+          for (const Term& t : egress.terms) {
+            if (t.rule->peer_kind != PeerKind::Fqdns || t.rule->explicit_empty_peers) continue;
+            // A name: toFQDNs judged as the per-flow evaluator judges it (the
+            // name, and whether the subject's lookups let the proxy learn it).
+            for (const auto& [name, v] : g_.fqdns_) {
+              std::string fact;
+              Match m = external_peer(*t.rule, v, fact, src, pod, &rules);
+              touch(v).add(t, m, fact);
+            }
+            // An address against toFQDNs: unknown (does DNS answer the name
+            // with it?) only when the subject's lookups are visible to the
+            // proxy; the same for every address, so one atom decides.
+            std::string fact;
+            VertexId first_atom = externals_.front();
+            Match m = external_peer(*t.rule, first_atom, fact, src, pod, &rules);
+            for (VertexId v : externals_)
+              if (g_.vertices_[v].kind == PeerVertex::Kind::Address) touch(v).add(t, m, fact);
+          }
+        }
+      }
+      const bool dense = egress.mode != SideMode::DefaultDeny || !everyone.allow_yes.empty() || !everyone.allow_maybe.empty();
+      const std::vector<VertexId>& reached = dense ? destinations : touched_list;
+      if (!dense) std::sort(touched_list.begin(), touched_list.end());
+
+      std::fill(ingress_memo.begin(), ingress_memo.end(), std::nullopt);
+      auto& out = g_.out_[src];
+      for (VertexId dst : reached) {
+        if (dst == g_.world_) continue;
+        Accumulator a = everyone;
+        if (touched[dst]) {
+          const Accumulator& mine = acc[dst];
+          a.allow_yes |= mine.allow_yes, a.allow_maybe |= mine.allow_maybe;
+          a.deny_yes |= mine.deny_yes, a.deny_maybe |= mine.deny_maybe;
+          if (a.fact.empty()) a.fact = mine.fact;
+        }
+        EdgePorts e = decide(egress.mode, a, false);
+        if (e.empty()) continue;
+        for (uint32_t s = 0; s < g_.shape_count_[dst]; ++s) {
+          uint32_t ic = ingress_class_of[shape_base_[dst] + s];
+          if (!ingress_memo[ic]) {
+            const SidePolicy& ingress = ingress_policies[ic];
+            Accumulator b;
+            if (ingress.mode != SideMode::AllowAll)
+              for (const Term& t : ingress.terms) b.add(t, peer_sets_[t.peers].at(src), peer_sets_[t.peers].fact);
+            ingress_memo[ic] = decide(ingress.mode, b, src == host && m_.options.allow_localhost);
+          }
+          uint32_t id = intern(combine(e, *ingress_memo[ic]));
+          if (id) out.push_back({Target{dst, s}, id});
+        }
+      }
+    }
+  }
+};
+
+IdentityGraph IdentityGraph::build(const Model& model) { return IdentityGraphBuilder(model).build(); }
+
+VertexId IdentityGraph::vertex_of(const IpAddress& ip) const {
+  // Atoms partition the address space: ip belongs to the atom of the longest
+  // prefix containing it, else to the atom inside no prefix.
+  std::optional<VertexId> best, rest;
+  int best_len = -1;
+  for (VertexId v = 0; v < vertices_.size(); ++v) {
+    const PeerVertex& pv = vertices_[v];
+    if (pv.kind != PeerVertex::Kind::Address || pv.atom.v6 != ip.v6) continue;
+    if (!pv.atom.prefix) rest = v;
+    else if (pv.atom.prefix->contains(ip) && pv.atom.prefix->length > best_len) best = v, best_len = pv.atom.prefix->length;
+  }
+  return best ? *best : rest.value_or(world_);
+}
+
+std::optional<VertexId> IdentityGraph::fqdn_vertex(std::string_view name) const {
+  auto it = std::lower_bound(fqdns_.begin(), fqdns_.end(), name, [](const auto& e, std::string_view n) { return e.first < n; });
+  if (it != fqdns_.end() && it->first == name) return it->second;
+  return std::nullopt;
+}
+
+Target IdentityGraph::target_of(const Model& model, size_t pod_index) const {
+  return Target{model.pod_identity[pod_index], pod_shape_[pod_index]};
+}
+
+const EdgePorts& IdentityGraph::edge(VertexId from, Target to) const {
+  const auto& edges = out_[from];
+  auto it = std::lower_bound(edges.begin(), edges.end(), to, [](const OutEdge& e, const Target& t) {
+    return std::tie(e.to.vertex, e.to.shape) < std::tie(t.vertex, t.shape);
+  });
+  if (it != edges.end() && it->to == to) return ports_[it->ports];
+  return ports_[0];
+}
+
+size_t IdentityGraph::edge_count() const {
+  size_t n = 0;
+  for (const auto& e : out_) n += e.size();
+  return n;
+}
+
+}  // namespace netreach

@@ -1,0 +1,112 @@
+// IdentityGraph: the reachability of the whole cluster, computed once, over
+// identities rather than pods.
+//
+// This is the computation Cilium's agent does per endpoint (a selector cache,
+// then an L4 policy per direction, then map state with deny precedence:
+// pkg/policy/selectorcache.go, l4.go, mapstate.go), done for every identity at
+// once and read back in both directions:
+//
+//  1. Vertices: every identity (pods' and reserved ones), the address atoms
+//     that the CIDR rules carve out of `world` (AddressAtoms), and each
+//     toFQDNs name (`fqdn:NAME`; a pattern is judged on one name it matches).
+//  2. Each peer element of each rule is matched once against the vertices
+//     (selectors through the label postings, cached by canonical text), giving
+//     a PeerSet: the vertices it selects, and those it may select depending on
+//     a fact the input lacks (docs/semantics.md#per-direction-verdict).
+//  3. Each rule element's toPorts becomes a PortSet once (egress named ports
+//     through the cluster-wide table; ingress ones on the destination's own
+//     containers, hence per destination "port shape").
+//  4. Per subject class (identities selected by the same rules) and direction,
+//     the side's decision is set algebra: allowed = allow - deny, unknown where
+//     a maybe decides (docs/semantics.md#deny-wins, #default-deny).
+//  5. Edges: for each source, its egress candidates, each intersected with the
+//     destination's ingress as seen from that source. Work grows with the
+//     allowed pairs, not with identities squared.
+//
+// Immutable once built; the per-flow evaluator (query/) gives the words for
+// the flows a user asks about, and the two agree on every flow (tests).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graph/address_atoms.h"
+#include "model/port_set.h"
+#include "resolve/model.h"
+
+namespace netreach {
+
+using VertexId = uint32_t;
+
+struct PeerVertex {
+  enum class Kind : uint8_t { Identity, Address, Fqdn };
+  Kind kind = Kind::Identity;
+  IdentityId identity = 0;  // Kind::Identity (for Address and Fqdn: the world identity)
+  AddressAtom atom;         // Kind::Address
+  std::string fqdn;         // Kind::Fqdn: the name judged
+  std::string display;      // "world", "10.0.0.0/8 except 10.96.0.0/12", "fqdn:api.example.com"
+};
+
+// What one edge (or one side of it) lets through.
+struct EdgePorts {
+  PortSet allowed;
+  PortSet unknown;           // allowed or not depending on a fact the input lacks
+  std::string unknown_fact;  // that fact, for the first unknown part (empty when unknown is empty)
+  bool empty() const { return allowed.empty() && unknown.empty(); }
+  friend bool operator==(const EdgePorts&, const EdgePorts&) = default;
+};
+
+// A destination: a vertex, and for pod identities the named-port table of the
+// pods (pods of one identity whose containers name ports differently are
+// different destinations to ingress rules with named ports).
+struct Target {
+  VertexId vertex = 0;
+  uint32_t shape = 0;  // index into IdentityGraph::shapes(vertex)
+  friend bool operator==(const Target&, const Target&) = default;
+};
+
+class IdentityGraph {
+ public:
+  static IdentityGraph build(const Model& model);
+
+  const std::vector<PeerVertex>& vertices() const { return vertices_; }
+  // Vertex of an identity (identity vertices have the identity's id).
+  VertexId vertex_of(IdentityId id) const { return id; }
+  // The vertex an external address falls into.
+  VertexId vertex_of(const IpAddress& ip) const;
+  // The vertex of `fqdn:NAME`, when a toFQDNs rule names or matches it.
+  std::optional<VertexId> fqdn_vertex(std::string_view name) const;
+  // The shape of a pod's destination (its identity's shapes).
+  Target target_of(const Model& model, size_t pod_index) const;
+  size_t shape_count(VertexId v) const { return v < shape_count_.size() ? shape_count_[v] : 1; }
+
+  // What `from` may send to `to` (egress of `from` and ingress of `to`).
+  // Empty when nothing; never null.
+  const EdgePorts& edge(VertexId from, Target to) const;
+  // Every non-empty edge out of `from`, sorted by target.
+  struct OutEdge {
+    Target to;
+    uint32_t ports;  // index into edge_ports()
+  };
+  const std::vector<OutEdge>& out_edges(VertexId from) const { return out_[from]; }
+  const std::vector<EdgePorts>& edge_ports() const { return ports_; }
+  size_t edge_count() const;
+
+  // Does this vertex take part in the graph? (The plain `world` identity
+  // does not: address atoms stand for it.)
+  bool is_vertex(VertexId v) const { return v < vertices_.size() && v != world_; }
+
+ private:
+  friend class IdentityGraphBuilder;
+  std::vector<PeerVertex> vertices_;
+  VertexId world_ = 0;
+  std::vector<std::vector<OutEdge>> out_;
+  std::vector<EdgePorts> ports_;  // interned; ports_[0] is the empty edge
+  std::vector<uint32_t> shape_count_;              // per identity vertex
+  std::vector<uint32_t> pod_shape_;                // per cluster pod
+  std::vector<std::pair<std::string, VertexId>> fqdns_;  // sorted by name
+};
+
+}  // namespace netreach

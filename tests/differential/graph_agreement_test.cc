@@ -1,0 +1,144 @@
+// The whole-cluster graph against the per-flow evaluator: for every pair of
+// graph vertices and every probe port, the edge's port sets must say what
+// query() says (allowed -> allow, unknown -> unknown, absent -> deny). Run on
+// every conformance case and on the differential generator's clusters; the
+// brute-force evaluator agrees with query() on the latter (differential_test),
+// so all three agree.
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <catch2/catch.hpp>
+
+#include "cluster_gen.h"
+#include "graph/identity_graph.h"
+#include "../unit/test_support.h"
+
+namespace fs = std::filesystem;
+using namespace netreach;
+
+namespace {
+
+struct Probe {
+  uint16_t port;
+  Protocol protocol;
+};
+
+// Every port a rule or container names, its neighbours, and a few others.
+std::vector<Probe> probe_ports(const Model& model) {
+  std::set<uint16_t> numbers{1, 53, 80, 443, 8080, 65535};
+  auto add = [&](uint32_t p) {
+    if (p >= 1 && p <= 65535) numbers.insert(uint16_t(p));
+  };
+  for (const auto& policy : model.cluster.policies)
+    for (const auto& rule : policy.rules)
+      for (const auto* list : {&rule.ingress, &rule.ingress_deny, &rule.egress, &rule.egress_deny})
+        for (const auto& pr : *list)
+          for (const auto& pp : pr.ports) {
+            add(pp.port), add(pp.port + 1u), add(pp.port - 1u);
+            if (pp.end_port) add(pp.end_port), add(pp.end_port + 1u);
+          }
+  for (const auto& pod : model.cluster.pods)
+    for (const auto& cp : pod.ports) add(cp.port);
+  std::vector<Probe> out;
+  for (uint16_t n : numbers)
+    for (Protocol p : kPortProtocols) out.push_back({n, p});
+  return out;
+}
+
+// What query() is given for a graph vertex.
+std::string query_ref(const ClusterGraph::Vertex& v, const std::map<std::string, std::string>& address_of) {
+  if (v.kind == "cidr") return address_of.at(v.id);
+  return v.id;
+}
+
+Verdict graph_verdict(const ClusterGraph::Edge* e, const Probe& p) {
+  if (!e) return Verdict::Deny;
+  if (e->allowed.contains(p.protocol, p.port)) return Verdict::Allow;
+  if (e->unknown.contains(p.protocol, p.port)) return Verdict::Unknown;
+  return Verdict::Deny;
+}
+
+// Compares every (from, to, port); returns the number of flows compared.
+size_t require_agreement(const Model& model, const std::string& label) {
+  auto graph = cluster_graph(model, ClusterGraphQuery{});
+  REQUIRE(graph);
+  // Address blocks are queried through the address that stands for them.
+  std::map<std::string, std::string> address_of;
+  {
+    IdentityGraph g = IdentityGraph::build(model);
+    for (const auto& v : g.vertices())
+      if (v.kind == PeerVertex::Kind::Address) address_of[v.display] = v.atom.representative.to_string();
+  }
+  std::map<std::pair<std::string, std::string>, const ClusterGraph::Edge*> edges;
+  for (const auto& e : graph->edges) edges[{e.from, e.to}] = &e;
+  const std::vector<Probe> probes = probe_ports(model);
+  size_t compared = 0, mismatches = 0;
+  for (const auto& from : graph->vertices) {
+    if (from.kind == "fqdn") continue;  // a name sends nothing
+    for (const auto& to : graph->vertices) {
+      if (from.id == to.id) continue;
+      auto is_pod = [](const ClusterGraph::Vertex& v) { return v.kind == "workload" || v.kind == "pod"; };
+      if (!is_pod(from) && !is_pod(to)) continue;  // the graph shows edges with a workload at one end
+      auto it = edges.find({from.id, to.id});
+      const ClusterGraph::Edge* edge = it == edges.end() ? nullptr : it->second;
+      for (const Probe& p : probes) {
+        FlowQuery q{query_ref(from, address_of), query_ref(to, address_of), fmt::format("{}/{}", p.port, to_string(p.protocol)), std::nullopt};
+        auto result = query(model, q);
+        if (!result) {
+          // Destinations query() refuses (a Service-less name, ...) have no
+          // edges in the graph either.
+          CHECK(graph_verdict(edge, p) == Verdict::Deny);
+          continue;
+        }
+        ++compared;
+        Verdict expected = result->verdict, got = graph_verdict(edge, p);
+        if (expected != got && ++mismatches <= 5) {
+          UNSCOPED_INFO(label << ": " << q.from << " -> " << q.to << " " << q.port << ": query says " << to_string(expected)
+                              << ", graph says " << to_string(got) << " (edge: "
+                              << (edge ? edge->allowed.to_string() + " | unknown " + edge->unknown.to_string() : "none") << ")\n"
+                              << render_text(*result));
+        }
+      }
+    }
+  }
+  CHECK(mismatches == 0);
+  return compared;
+}
+
+}  // namespace
+
+TEST_CASE("Graph: agrees with query() on every flow of every conformance case", "[graph][agreement]") {
+  fs::path root = fs::path(NETREACH_SOURCE_DIR) / "tests" / "conformance";
+  std::vector<fs::path> cases;
+  for (const auto& entry : fs::directory_iterator(root))
+    if (entry.is_directory()) cases.push_back(entry.path());
+  std::sort(cases.begin(), cases.end());
+  REQUIRE_FALSE(cases.empty());
+  size_t compared = 0;
+  for (const auto& dir : cases) {
+    std::vector<std::string> manifests;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      auto name = entry.path().filename().string();
+      if (entry.is_regular_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) && name != "expectations.yaml")
+        manifests.push_back(entry.path().string());
+    }
+    std::sort(manifests.begin(), manifests.end());
+    auto outcome = load(manifests, Options{});
+    REQUIRE(outcome.model);
+    compared += require_agreement(*outcome.model, dir.filename().string());
+  }
+  CHECK(compared > 10000);
+}
+
+TEST_CASE("Graph: agrees with query() on the differential generator's clusters", "[graph][agreement]") {
+  size_t compared = 0;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    auto gen = differential::generate_cluster(seed);
+    auto built = testing::build_from_yaml(gen.yaml());
+    if (!built.model) continue;
+    compared += require_agreement(*built.model, fmt::format("seed {}", seed));
+  }
+  CHECK(compared > 10000);
+}
