@@ -115,8 +115,8 @@ void write_graph_text(const GraphView& view, std::ostream& out) {
   out << fmt::format("{} vertices, {} edges{}\n", vertices.size(), edges.size(),
                      view.port ? fmt::format(" on {}/{}", view.port->port, netreach::to_string(view.port->protocol)) : "");
   if (!view.focus.empty())
-    out << fmt::format("{} reaches {} vertex{} in any number of hops{}{}\n", view.focus, view.reachable.size(),
-                       view.reachable.size() == 1 ? "" : "es", view.reachable.empty() ? "" : ": ", fmt::join(view.reachable, ", "));
+    out << fmt::format("{} reaches {} {} in any number of hops{}{}\n", view.focus, view.reachable.size(),
+                       view.reachable.size() == 1 ? "vertex" : "vertices", view.reachable.empty() ? "" : ": ", fmt::join(view.reachable, ", "));
 }
 
 void write_graph_json(const GraphView& view, std::ostream& out) {
