@@ -69,10 +69,25 @@ std::vector<ObjectKey> objects_of(const Cluster& c) {
 
 std::string ns_name(const ObjectKey& key) { return key.namespace_.empty() ? key.name : key.namespace_ + "/" + key.name; }
 
+// Whether `key` names an object whose labels can change a verdict: pods (and
+// so workloads) and namespaces feed identities, nodes fromNodes/toNodes,
+// Services k8sServiceSelector, CiliumCIDRGroups cidrGroupSelector.
+bool labels_matter(const KindInfo& kind) {
+  switch (kind.role) {
+    case KindRole::Namespace:
+    case KindRole::PodSource:
+    case KindRole::Service:
+    case KindRole::Node:
+    case KindRole::CiliumCIDRGroup: return true;
+    default: return false;
+  }
+}
+
 // "no CiliumNetworkPolicy partner-cp/partner-apu in the input; did you mean
 // cnp/partner-cp/partner-api?": the nearest names of the same kind, else the
-// objects of other kinds with exactly that name.
-Diagnostic not_found(const Cluster& cluster, const ObjectRef& ref, std::string_view option) {
+// objects of other kinds with exactly that name (for a relabelling, those
+// whose labels matter).
+Diagnostic not_found(const Cluster& cluster, const ObjectRef& ref, std::string_view option, bool relabel) {
   const auto all = objects_of(cluster);
   std::vector<std::string> same_kind;
   for (const auto& o : all)
@@ -82,7 +97,8 @@ Diagnostic not_found(const Cluster& cluster, const ObjectRef& ref, std::string_v
   for (const auto& n : nearest_names(ns_name(ref.key), views)) meant.push_back(ref.kind_written + "/" + n);
   if (meant.empty())
     for (const auto& o : all)
-      if (o.kind != ref.key.kind && o.namespace_ == ref.key.namespace_ && o.name == ref.key.name)
+      if (o.kind != ref.key.kind && o.namespace_ == ref.key.namespace_ && o.name == ref.key.name &&
+          (!relabel || labels_matter(*o.kind)))
         meant.push_back(o.kind->short_name() + "/" + ns_name(o));
   std::string message = fmt::format("\"{}\": no {} in the input", ref.written, ref.key.display());
   if (!meant.empty()) message += "; " + did_you_mean(meant);
@@ -253,20 +269,6 @@ std::vector<LabelMap*> label_maps(Cluster& c, const ObjectKey& key) {
   return out;
 }
 
-// Whether `key` names an object whose labels can change a verdict: pods (and
-// so workloads) and namespaces feed identities, nodes fromNodes/toNodes,
-// Services k8sServiceSelector, CiliumCIDRGroups cidrGroupSelector.
-bool labels_matter(const KindInfo& kind) {
-  switch (kind.role) {
-    case KindRole::Namespace:
-    case KindRole::PodSource:
-    case KindRole::Service:
-    case KindRole::Node:
-    case KindRole::CiliumCIDRGroup: return true;
-    default: return false;
-  }
-}
-
 // The label the API server keeps equal to the namespace's name.
 constexpr std::string_view kNamespaceNameLabel = "kubernetes.io/metadata.name";
 
@@ -418,12 +420,12 @@ Result<std::vector<std::string>> apply_what_if(Cluster& cluster, const WhatIfPla
   Diagnostics errors;
   for (const auto& ref : plan.remove) {
     if (auto line = remove_object(cluster, ref.key)) lines.push_back(std::move(*line));
-    else errors.push_back(not_found(cluster, ref, "--remove"));
+    else errors.push_back(not_found(cluster, ref, "--remove", false));
   }
   for (const auto& [ref, changes] : plan.set_labels) {
     std::vector<LabelMap*> maps = label_maps(cluster, ref.key);
     if (maps.empty()) {
-      errors.push_back(not_found(cluster, ref, "--set-labels"));
+      errors.push_back(not_found(cluster, ref, "--set-labels", true));
       continue;
     }
     bool ok = true;
