@@ -1,6 +1,8 @@
 // netreach: the public API of the engine.
 //
-//   load()   manifests (files, directories, kustomizations, stdin) -> Model
+//   load()   manifests (files, directories, kustomizations, stdin) -> Model,
+//            optionally with what-if changes (WhatIf); load_texts() the same
+//            from in-memory texts
 //   query()  "can A reach B on port P" -> QueryResult (verdict + explanation)
 //   check()  an expectations file -> CheckReport
 //
