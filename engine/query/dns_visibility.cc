@@ -58,6 +58,18 @@ Server external_server(std::optional<IpAddress> ip, std::string display) {
   return s;
 }
 
+// A node-local DNS cache (node-local-dns and the like) listens on the node:
+// the lookup goes to the `host` identity, which enforces nothing on ingress
+// without the host firewall.
+Server node_server() {
+  Server s;
+  s.peer.labels = reserved_identity_labels(ReservedIdentity::Host);
+  s.peer.local_host = true;
+  s.peer.display = "host (a node-local DNS cache)";
+  s.subject.display = s.peer.display;
+  return s;
+}
+
 bool has_label(const Pod& pod, std::string_view key, std::string_view value) {
   return std::any_of(pod.labels.begin(), pod.labels.end(), [&](const auto& kv) { return kv.first == key && kv.second == value; });
 }
@@ -117,14 +129,18 @@ class Judge {
       case PeerKind::Wildcard:
         for (const Pod* pod : cluster_dns) add_pod(*pod);
         break;
-      case PeerKind::Entities:
+      case PeerKind::Entities: {
         for (const Pod* pod : cluster_dns) add_pod(*pod);
-        for (const auto& e : rule.entities)
-          if (e.entity == Entity::World || e.entity == Entity::All) {
-            out.push_back(external_server(std::nullopt, "a DNS server outside the cluster (world)"));
-            break;
-          }
+        bool world = false, node = false;
+        for (const auto& e : rule.entities) {
+          world = world || e.entity == Entity::World || e.entity == Entity::All;
+          node = node || e.entity == Entity::Host || e.entity == Entity::Cluster || e.entity == Entity::All;
+        }
+        if (node && out.size() < kServersPerRule) out.push_back(node_server());
+        if (world && out.size() < kServersPerRule)
+          out.push_back(external_server(std::nullopt, "a DNS server outside the cluster (world)"));
         break;
+      }
       case PeerKind::Endpoints:
       case PeerKind::Services: {
         for (const Pod* pod : cluster_dns) add_pod(*pod);

@@ -198,6 +198,24 @@ spec:
   CHECK(r.verdict == Verdict::Allow);
   CHECK_THAT(r.flows.at(0).egress.reason, Catch::Contains("DNS flow judged: app/client -> kube-system/coredns 53/UDP: allowed"));
 
+  // A node-local DNS cache: the lookup goes to the node (`host`), where
+  // nothing is enforced on ingress without the host firewall.
+  auto node_local = model_from_yaml(kCluster + R"(---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: out, namespace: app}
+spec:
+  endpointSelector: {}
+  egress:
+  - toEntities: [host]
+    toPorts: [{ports: [{port: "53", protocol: UDP}], rules: {dns: [{matchPattern: "*"}]}}]
+  - toFQDNs: [{matchName: cilium.io}]
+)");
+  auto n = explain(*node_local, "app/client", "fqdn:cilium.io", "443");
+  CHECK(n.verdict == Verdict::Allow);
+  CHECK_THAT(n.flows.at(0).egress.reason,
+             Catch::Contains("DNS flow judged: app/client -> host (a node-local DNS cache) 53/UDP: allowed"));
+
   // Without the cluster DNS in the input, which server answers is unknown.
   const std::string no_dns_cluster = R"(
 apiVersion: v1
