@@ -256,7 +256,8 @@ TEST_CASE("CLI check: reports are streamed in file order, valid and byte-identic
     const Way& w = kWays[size_t(i) % std::size(kWays)];
     bool flip = i % 7 == 0;
     std::string expect = flip ? (std::string(w.verdict) == "allow" ? "deny" : "allow") : w.verdict;
-    if (i % 2) yaml += fmt::format("  - name: \"case {} \\\"quoted\\\" <&>\"\n    from: app/client\n", i);
+    // Names with what JSON and XML must escape: quotes, markup, a tab, a control character, UTF-8.
+    if (i % 2) yaml += fmt::format("  - name: \"case {} \\\"quoted\\\" <&>\\t\\x01 d\u00e9j\u00e0\"\n    from: app/client\n", i);
     else yaml += "  - from: app/client\n";
     yaml += fmt::format("    to: kube-system/coredns\n    {}\n    expect: {}\n", w.stated, expect);
   }
@@ -274,7 +275,7 @@ TEST_CASE("CLI check: reports are streamed in file order, valid and byte-identic
   for (int i = 0; i < 300; ++i) {
     INFO(i);
     CHECK(doc["results"][size_t(i)]["passed"] == (i % 7 != 0));
-    if (i % 2) CHECK(doc["results"][size_t(i)]["name"] == fmt::format("case {} \"quoted\" <&>", i));
+    if (i % 2) CHECK(doc["results"][size_t(i)]["name"] == fmt::format("case {} \"quoted\" <&>\t\x01 d\u00e9j\u00e0", i));
   }
   // The layout is that of a pretty-printed document (two spaces a level).
   CHECK(json.out == nlohmann::ordered_json::parse(json.out).dump(2) + "\n");
@@ -285,7 +286,7 @@ TEST_CASE("CLI check: reports are streamed in file order, valid and byte-identic
   // The first expectation fails (every 7th is flipped): its explanation follows, indented.
   CHECK_THAT(text.out, Catch::StartsWith("FAIL app/client -> kube-system/coredns 53/UDP: expected deny, got allow\n"
                                          "    ALLOW app/client -> kube-system/coredns 53/UDP\n"));
-  CHECK_THAT(text.out, Catch::Contains("\nPASS case 1 \"quoted\" <&>: expected allow, got allow\n"));
+  CHECK_THAT(text.out, Catch::Contains("\nPASS case 1 \"quoted\" <&>\t\x01 d\u00e9j\u00e0: expected allow, got allow\n"));
   CHECK_THAT(text.out, Catch::EndsWith(fmt::format("{} passed, {} failed\n", 300 - failing, failing)));
   CHECK(run_netreach({"check", "-f", "-", "-e", file.path()}, kManifests).out == text.out);
 
@@ -297,7 +298,7 @@ TEST_CASE("CLI check: reports are streamed in file order, valid and byte-identic
   for (size_t at = 0; (at = junit.out.find("<failure ", at)) != std::string::npos; ++at) ++failures;
   CHECK(cases == 300);
   CHECK(failures == failing);
-  CHECK_THAT(junit.out, Catch::Contains("name=\"case 1 &quot;quoted&quot; &lt;&amp;&gt;\""));
+  CHECK_THAT(junit.out, Catch::Contains("name=\"case 1 &quot;quoted&quot; &lt;&amp;&gt;\t? d\u00e9j\u00e0\""));
   CHECK(run_netreach({"check", "-f", "-", "-e", file.path(), "-o", "junit"}, kManifests).out == junit.out);
 }
 
