@@ -135,7 +135,8 @@ void CheckWriter::add(const netreach::CheckResult& r) {
     case CheckFormat::Json: {
       // The keys in the order the README documents them, laid out as dump(2)
       // lays out the whole document (each result two levels deep). Written
-      // directly: escaping through nlohmann::json costs more than judging.
+      // directly: through nlohmann::json, escaping the explanations took a
+      // third as long as judging the flows.
       out = written_ == 0 ? json_opening() + "\n" : ",\n";
       out += "    {";
       const std::pair<const char*, std::string_view> fields[] = {
