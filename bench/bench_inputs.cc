@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <utility>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,6 +58,9 @@ TempInput make_pod_dump() {
 struct TempScaleInput {
   ScaleInput input;
   std::string directory;
+  TempScaleInput() = default;
+  TempScaleInput(TempScaleInput&& other) noexcept
+      : input(std::move(other.input)), directory(std::exchange(other.directory, {})) {}
   ~TempScaleInput() {
     if (!directory.empty()) std::filesystem::remove_all(directory);
   }
@@ -97,13 +101,17 @@ TempScaleInput make_scale_cluster(bool pod_objects) {
 
 struct TempEnvelope {
   EnvelopeInput input;
+  TempEnvelope() = default;
+  TempEnvelope(const TempEnvelope&) = delete;
+  TempEnvelope& operator=(const TempEnvelope&) = delete;
   ~TempEnvelope() {
     if (!input.directory.empty()) std::filesystem::remove_all(input.directory);
   }
 };
 
-TempEnvelope make_envelope(int pods, int expectations) {
-  TempEnvelope temp;
+// Fills `temp` in place: a TempEnvelope removes its files when destroyed, so
+// it is never copied.
+void make_envelope(int pods, int expectations, TempEnvelope& temp) {
   EnvelopeInput& input = temp.input;
   ClusterSpec spec = envelope_spec(pods);
   input.pods = pods;
@@ -118,7 +126,6 @@ TempEnvelope make_envelope(int pods, int expectations) {
   generate_expectations(spec, expectations, out);
   out.close();
   input.expectation_count = expectations;
-  return temp;
 }
 
 }  // namespace
@@ -141,7 +148,8 @@ const EnvelopeInput& envelope_cluster(int pods) {
   static std::unique_ptr<TempEnvelope> current;
   if (!current || current->input.pods != pods) {
     current.reset();
-    current = std::make_unique<TempEnvelope>(make_envelope(pods, 10000));
+    current = std::make_unique<TempEnvelope>();
+    make_envelope(pods, 10000, *current);
   }
   return current->input;
 }

@@ -535,14 +535,9 @@ Cluster ClusterBuilder::finish() {
     }
   }
   // A workload whose real Pods are in the input is represented by them, not by
-  // its template.
-  std::vector<Pod> pods;
-  pods.reserve(cluster_.pods.size());
-  for (auto& pod : cluster_.pods) {
-    if (pod.from_template && covered.count(*pod.workload)) continue;
-    pods.push_back(std::move(pod));
-  }
-  cluster_.pods = std::move(pods);
+  // its template. Removed in place: a second vector would hold every pod of a
+  // 150,000-pod dump twice at the peak.
+  std::erase_if(cluster_.pods, [&](const Pod& pod) { return pod.from_template && covered.count(*pod.workload); });
   for (const auto& d : diagnostics_)
     if (d.severity != Severity::Error) cluster_.warnings.push_back(d);
   return std::move(cluster_);

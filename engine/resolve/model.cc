@@ -45,22 +45,48 @@ void resolve_services(Model& model, const PeerRule& peer_rule) {
   }
 }
 
-// Pods that agree on everything their identity depends on (namespace, service
-// account, labels; cluster name and namespace labels are per cluster and per
-// namespace) get the same identity: the replicas of a ReplicaSet in a pod
-// dump. Hashing these inputs lets resolve_model build and intern each label
-// set once per distinct pod shape instead of once per pod.
+// Pods that agree on everything their identity depends on get the same
+// identity: the namespace, the service account, and the labels Cilium's label
+// filter keeps (pkg/labelsfilter/filter.go; cluster name and namespace labels
+// are per cluster and per namespace). The memo is keyed on the kept labels
+// only: in a pod dump most pods carry labels of their own that the filter
+// drops (pod-template-hash of each ReplicaSet, statefulset.kubernetes.io/
+// pod-name, apps.kubernetes.io/pod-index, a Job's completion index), so a key
+// on every label would build and intern a label set per pod rather than per
+// identity. Whether a key is kept is asked once per distinct key.
+class KeptLabelKeys {
+ public:
+  bool kept(const std::string& key) const {
+    auto [it, inserted] = kept_.try_emplace(key, false);
+    if (inserted) it->second = label_filter_keeps(key);
+    return it->second;
+  }
+
+ private:
+  mutable std::unordered_map<std::string_view, bool> kept_;  // views into the pods' label keys
+};
+
 struct PodIdentityKeyHash {
+  const KeptLabelKeys* keys;
   size_t operator()(const Pod* pod) const {
     std::hash<std::string_view> h;
     size_t seed = h(pod->namespace_) * 31 + h(pod->service_account);
-    for (const auto& [k, v] : pod->labels) seed = (seed * 1000003) ^ (h(k) * 31 + h(v));
+    for (const auto& [k, v] : pod->labels)
+      if (keys->kept(k)) seed = (seed * 1000003) ^ (h(k) * 31 + h(v));
     return seed;
   }
 };
 struct PodIdentityKeyEq {
+  const KeptLabelKeys* keys;
   bool operator()(const Pod* a, const Pod* b) const {
-    return a->namespace_ == b->namespace_ && a->service_account == b->service_account && a->labels == b->labels;
+    if (a->namespace_ != b->namespace_ || a->service_account != b->service_account) return false;
+    auto i = a->labels.begin(), j = b->labels.begin();
+    for (;;) {
+      while (i != a->labels.end() && !keys->kept(i->first)) ++i;
+      while (j != b->labels.end() && !keys->kept(j->first)) ++j;
+      if (i == a->labels.end() || j == b->labels.end()) return i == a->labels.end() && j == b->labels.end();
+      if (*i++ != *j++) return false;
+    }
   }
 };
 
@@ -184,7 +210,9 @@ std::shared_ptr<Model> resolve_model(Cluster cluster, const Options& options) {
 
   // Identities, one per distinct label set.
   m.pod_identity.resize(m.cluster.pods.size(), 0);
-  std::unordered_map<const Pod*, IdentityId, PodIdentityKeyHash, PodIdentityKeyEq> identity_of_shape;
+  KeptLabelKeys kept_keys;
+  std::unordered_map<const Pod*, IdentityId, PodIdentityKeyHash, PodIdentityKeyEq> identity_of_shape(
+      0, PodIdentityKeyHash{&kept_keys}, PodIdentityKeyEq{&kept_keys});
   for (size_t i = 0; i < m.cluster.pods.size(); ++i) {
     const Pod& pod = m.cluster.pods[i];
     if (pod.host_network) continue;  // carries the node's identity, not its own (docs/semantics.md#hostnetwork-pods)
