@@ -1,0 +1,54 @@
+// netreach query FROM TO --port P: one flow's verdict and why.
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "command.h"
+#include "what_if_args.h"
+
+namespace netreach_cli {
+namespace {
+
+struct QueryArgs {
+  std::string from, to, port, protocol;
+};
+
+int run_query(CommonArgs& common, const QueryArgs& args) {
+  auto model = load_model(common);
+  if (!model) return kExitBadInput;
+  netreach::FlowQuery flow{args.from, args.to, args.port, std::nullopt};
+  if (!parse_protocol_option(args.protocol, flow.protocol)) return kExitBadInput;
+  auto result = netreach::query(*model, flow);
+  if (!result) {
+    print_diagnostics(result.errors(), false);
+    return kExitBadInput;
+  }
+  std::cout << hypothetical_line(common.hypothetical) << netreach::render_text(*result);
+  switch (result->verdict) {
+    case netreach::Verdict::Allow: return 0;
+    case netreach::Verdict::Deny: return 1;
+    case netreach::Verdict::Unknown: return 3;
+  }
+  return 3;
+}
+
+
+}  // namespace
+
+Command query_command(CommonArgs& common) {
+  auto args = std::make_shared<QueryArgs>();
+  return {"query", "can FROM reach TO on --port? Prints ALLOW/DENY/UNKNOWN and why (exit 0/1/3, 2 on bad input)",
+          [&common, args](CLI::App* cmd) {
+            cmd->add_option("FROM", args->from, "source: NS/NAME, NS/KIND/NAME, an entity, an IP address")->required();
+            cmd->add_option("TO", args->to, "destination: NS/NAME, NS/KIND/NAME, NS/svc/NAME, an entity, an IP, fqdn:NAME")->required();
+            cmd->add_option("-p,--port", args->port, "5555, 5555/TCP, 53/UDP, or a named port such as http")->required();
+            cmd->add_option("--protocol", args->protocol, "TCP (default), UDP or SCTP");
+            add_what_if_options(cmd, common.what_if);
+          },
+          [&common, args] { return run_query(common, *args); }};
+}
+
+}  // namespace netreach_cli

@@ -1,0 +1,87 @@
+// common: the options every command takes, and loading the model with its
+// diagnostics printed the same way for every command.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "command.h"
+#include "what_if_args.h"
+
+namespace netreach_cli {
+
+bool parse_protocol_option(const std::string& text, std::optional<netreach::Protocol>& out) {
+  if (text.empty()) return true;
+  auto proto = netreach::parse_flow_protocol(text);
+  if (!proto) {
+    std::cerr << fmt::format("error: --protocol must be TCP, UDP or SCTP, not \"{}\"\n", text);
+    return false;
+  }
+  out = proto;
+  return true;
+}
+
+void print_diagnostics(const netreach::Diagnostics& diags, bool quiet) {
+  // Quoting the source line means rereading the file: do it for the first few
+  // only, so that a cluster with thousands of warnings still prints fast.
+  constexpr size_t kQuoted = 20;
+  // Every file is read and every error found; the first kMaxErrors are
+  // printed (README, "Strict by default"), then how many more there are.
+  constexpr size_t kMaxErrors = 50;
+  size_t printed = 0, errors = 0;
+  for (const auto& d : diags) {
+    if (quiet && d.severity != netreach::Severity::Error) continue;
+    if (d.severity == netreach::Severity::Error && ++errors > kMaxErrors) continue;
+    std::cerr << netreach::format_diagnostic(d, printed++ < kQuoted) << "\n";
+  }
+  if (errors > kMaxErrors)
+    std::cerr << fmt::format("... and {} more error{} (the first {} are shown)\n", errors - kMaxErrors,
+                             errors - kMaxErrors == 1 ? "" : "s", kMaxErrors);
+}
+
+void apply_enforcement(CommonArgs& common) {
+  if (common.enforcement == "always") common.options.enforcement = netreach::EnforcementMode::Always;
+  else if (common.enforcement == "never") common.options.enforcement = netreach::EnforcementMode::Never;
+}
+
+std::shared_ptr<const netreach::Model> load_model(CommonArgs& common) {
+  if (common.files.empty()) {
+    std::cerr << "error: no input: give manifests with -f PATH (a file, a directory, a kustomization, or - for stdin)\n";
+    return nullptr;
+  }
+  apply_enforcement(common);
+  auto outcome = netreach::load(common.files, common.options, common.what_if);
+  print_diagnostics(outcome.diagnostics, common.quiet);
+  if (!outcome.model) {
+    size_t errors = 0, in_changes = 0;
+    for (const auto& d : outcome.diagnostics) {
+      errors += d.severity == netreach::Severity::Error;
+      in_changes += d.severity == netreach::Severity::Error && !d.pos.known();  // --remove, --set-labels
+    }
+    if (in_changes == errors)
+      std::cerr << fmt::format("netreach: {} error{} in the what-if changes; nothing was evaluated\n", errors, errors == 1 ? "" : "s");
+    else
+      std::cerr << fmt::format("netreach: {} error{} in the input; nothing was evaluated{}\n", errors, errors == 1 ? "" : "s",
+                               common.options.lenient ? "" : " (--lenient does what a cluster would do instead)");
+  }
+  common.hypothetical = outcome.hypothetical;
+  return outcome.model;
+}
+
+void add_common(CLI::App* cmd, CommonArgs& common) {
+  cmd->add_option("-f,--file", common.files, "manifests: a YAML/JSON file, a directory, a kustomization directory, or - for stdin (repeatable)")
+      ->required()
+      ->allow_extra_args(false)
+      ->type_name("PATH");
+  cmd->add_flag("--lenient", common.options.lenient,
+                "do what a cluster would do with bad policies: prune unknown fields, ignore rejected objects (with warnings)");
+  cmd->add_option("--cluster-name", common.options.cluster_name, "Cilium's cluster-name (default: default)");
+  cmd->add_option("--kustomize", common.options.kustomize_program, "program that builds kustomizations: kustomize or kubectl (default: auto)");
+  cmd->add_option("--policy-enforcement", common.enforcement, "Cilium's policy enforcement mode")
+      ->check(CLI::IsMember({"default", "always", "never"}));
+  cmd->add_flag("--enable-node-selector-labels", common.options.enable_node_selector_labels,
+                "Cilium's enable-node-selector-labels: accept fromNodes/toNodes");
+  cmd->add_flag("-q,--quiet", common.quiet, "do not print warnings");
+}
+
+
+}  // namespace netreach_cli
