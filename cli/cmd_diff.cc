@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "diff_format.h"
+#include "what_if_args.h"
 
 namespace netreach_cli {
 namespace {
@@ -71,18 +72,29 @@ std::string strip_all(std::string text, const std::string& prefix) {
 }
 
 int run_diff(CommonArgs& common, const DiffArgs& args) {
-  if (args.base.empty()) {
-    std::cerr << "error: diff needs --base REV_OR_PATH (and --head, default: the input as it is)\n";
+  const bool what_if = !common.what_if.add.empty() || !common.what_if.remove.empty() || !common.what_if.set_labels.empty();
+  if (args.base.empty() && !what_if) {
+    std::cerr << "error: diff needs --base REV_OR_PATH (and --head, default: the input as it is), or what-if changes "
+                 "(--add, --remove, --set-labels) to compare the input with\n";
+    return kExitBadInput;
+  }
+  if (args.base.empty() && !args.head.empty()) {
+    std::cerr << "error: --head needs --base\n";
     return kExitBadInput;
   }
   apply_enforcement(common);
   std::shared_ptr<const netreach::Model> models[2];
   std::optional<DiffSide> sides[2];
+  std::vector<std::string> hypothetical;
+  // Without --base, the base is the input as it is and the head the same input
+  // with the what-if changes ("what does this policy open?"); with --base, the
+  // changes apply to the head.
   const std::string* specs[2] = {&args.base, &args.head};
   for (int i = 0; i < 2; ++i) {
     sides[i] = open_diff_side(*specs[i], common.files);
     if (!sides[i]) return kExitBadInput;
-    auto outcome = netreach::load(sides[i]->files, common.options);
+    auto outcome = i == 1 && what_if ? netreach::load(sides[i]->files, common.options, common.what_if)
+                                     : netreach::load(sides[i]->files, common.options);
     for (const auto& d : outcome.diagnostics) {
       if (common.quiet && d.severity != netreach::Severity::Error) continue;
       std::cerr << strip_all(netreach::format_diagnostic(d, false), sides[i]->strip) << "\n";
@@ -92,13 +104,15 @@ int run_diff(CommonArgs& common, const DiffArgs& args) {
       return kExitBadInput;
     }
     models[i] = outcome.model;
+    if (i == 1) hypothetical = outcome.hypothetical;
   }
+  if (what_if && args.base.empty()) sides[1]->display = "the input with the what-if changes";
   auto diff = netreach::diff_reachability(*models[0], *models[1], netreach::ClusterGraphQuery{args.namespaces, true});
   for (auto& object : diff.objects) {
     object.where = strip_all(object.where, sides[0]->strip);
     object.where = strip_all(object.where, sides[1]->strip);
   }
-  DiffView view{&diff, sides[0]->display, sides[1]->display, {}};
+  DiffView view{&diff, sides[0]->display, sides[1]->display, hypothetical};
   if (args.output == "json") write_diff_json(view, std::cout);
   else if (args.output == "markdown") write_diff_markdown(view, std::cout);
   else write_diff_text(view, std::cout);
@@ -110,13 +124,12 @@ int run_diff(CommonArgs& common, const DiffArgs& args) {
   return 0;
 }
 
-
 }  // namespace
 
 Command diff_command(CommonArgs& common) {
   auto args = std::make_shared<DiffArgs>();
-  return {"diff", "the flows a change opens, closes or changes, between two git revisions or directories, each with the object that causes it",
-          [args](CLI::App* cmd) {
+  return {"diff", "the flows a change opens, closes or changes, between two git revisions or directories (or the input and what-if changes), each with the object that causes it",
+          [&common, args](CLI::App* cmd) {
             cmd->get_option("--file")->required(false)->description(
                 "paths inside each side (relative to the current directory; default: the repository root or the directory)");
             cmd->add_option("--base", args->base, "before: a git revision (HEAD~1, main, a commit) or a directory");
@@ -129,6 +142,8 @@ Command diff_command(CommonArgs& common) {
                 ->check(CLI::IsMember(kFailOnCategories));
             cmd->add_option("-o,--output", args->output, "text, json or markdown (a table for a pull-request comment)")
                 ->check(CLI::IsMember({"text", "json", "markdown"}));
+            // Without --base: the input compared with itself plus these changes.
+            add_what_if_options(cmd, common.what_if);
           },
           [&common, args] { return run_diff(common, *args); }};
 }

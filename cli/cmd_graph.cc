@@ -49,7 +49,7 @@ int run_graph(CommonArgs& common, const GraphArgs& args) {
   }
   view.graph = &*graph;
   view.namespaces = args.namespaces;
-  view.hypothetical = join_changes(common.hypothetical);
+  view.hypothetical = common.hypothetical;
   if (!args.focus.empty()) {
     auto vertex = netreach::find_graph_vertex(*model, *graph, args.focus);
     if (!vertex) {

@@ -1,4 +1,5 @@
 #include "diff_format.h"
+#include "what_if_args.h"
 
 #include <algorithm>
 
@@ -57,7 +58,7 @@ std::string md_escape(const std::string& s) {
 void write_diff_text(const DiffView& view, std::ostream& out) {
   const ReachabilityDiff& d = *view.diff;
   if (!view.hypothetical.empty())
-    out << fmt::format("HYPOTHETICAL (what-if): {}\n", fmt::join(view.hypothetical, "; "));
+    out << hypothetical_line(view.hypothetical);
   out << fmt::format("reachability from {} to {}\n\n", view.base, view.head);
   out << fmt::format("objects changed: {}\n", d.objects.size());
   for (const auto& c : d.objects) out << "  " << object_line(c) << "\n";

@@ -1,4 +1,5 @@
 #include "graph_format.h"
+#include "what_if_args.h"
 
 #include <algorithm>
 #include <map>
@@ -102,7 +103,7 @@ std::vector<const ClusterGraph::Edge*> shown_edges(const GraphView& view) {
 }
 
 void write_graph_text(const GraphView& view, std::ostream& out) {
-  if (!view.hypothetical.empty()) out << "HYPOTHETICAL (what-if): " << view.hypothetical << "\n\n";
+  if (!view.hypothetical.empty()) out << hypothetical_line(view.hypothetical) << "\n";
   auto edges = shown_edges(view);
   for (const auto* e : edges) {
     ShownPorts p = shown_ports(view, *e);
@@ -154,7 +155,7 @@ void write_graph_csv(const GraphView& view, std::ostream& out) {
 void write_graph_dot(const GraphView& view, std::ostream& out) {
   auto edges = shown_edges(view);
   out << "digraph netreach {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n";
-  if (!view.hypothetical.empty()) out << "  label=" << dot_quote("hypothetical: " + view.hypothetical) << ";\n";
+  if (!view.hypothetical.empty()) out << "  label=" << dot_quote("hypothetical: " + join_changes(view.hypothetical)) << ";\n";
   // Namespaces as clusters; entities, addresses and names outside them.
   std::map<std::string, std::vector<const ClusterGraph::Vertex*>> by_namespace;
   for (const auto* v : shown_vertices(view, edges)) by_namespace[v->namespace_].push_back(v);

@@ -30,7 +30,7 @@ struct GraphView {
   std::string focus;                  // a vertex id: only its edges, and what it reaches in any number of hops
   std::vector<std::string> reachable; // with focus
   std::vector<std::string> namespaces;
-  std::string hypothetical;           // non-empty for a what-if: the changes
+  std::vector<std::string> hypothetical;  // non-empty for a what-if: the changes
 };
 
 // The edges the view shows (focus and port filter applied).

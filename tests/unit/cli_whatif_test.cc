@@ -1,7 +1,10 @@
 // CLI tests of the what-if options (--add, --remove, --set-labels) on query,
-// check and graph: the real binary on the bundled fixtures, asserting the
+// check, graph and diff: the real binary on the bundled fixtures, asserting the
 // verdicts each change flips, the exit codes and that every output says it is
 // hypothetical.
+#include <map>
+#include <utility>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -156,10 +159,49 @@ TEST_CASE("CLI what-if: graph says it is hypothetical and shows the edges the ch
   };
   auto b = nlohmann::json::parse(before.out), a = nlohmann::json::parse(after.out);
   CHECK_FALSE(b.contains("hypothetical"));
-  CHECK(a["hypothetical"] == "added " + kFix + " (3 objects, replacing CiliumNetworkPolicy partner-cp/partner-api)");
+  CHECK(a["hypothetical"] == nlohmann::json::array({"added " + kFix + " (3 objects, replacing CiliumNetworkPolicy partner-cp/partner-api)"}));
   CHECK(edge(b, "partner-cp/deploy/partner-api", "global-auth/deploy/auth") == "none");
   CHECK(edge(a, "partner-cp/deploy/partner-api", "global-auth/deploy/auth") == "TCP 5555");
 
   auto text = run_netreach({"graph", "-f", kSeed, "--internal-only", "--add", kFix});
   CHECK_THAT(text.out, Catch::StartsWith(kFixLine));
+}
+
+TEST_CASE("CLI what-if: diff without --base compares the input with the changes: what the corrected policies open", "[cli][whatif]") {
+  auto r = run_netreach({"diff", "-f", kSeed, "--add", kFix, "-o", "json"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["hypothetical"] == nlohmann::json::array({"added " + kFix + " (3 objects, replacing CiliumNetworkPolicy partner-cp/partner-api)"}));
+  // Exactly the two flows the correction opens (the seed's document meant
+  // them; fixtures/corrected/expectations.yaml), each caused by a policy of
+  // the added file, pointed at there.
+  std::map<std::pair<std::string, std::string>, std::string> opened;
+  for (const auto& f : doc["flows"]) {
+    CHECK(f["closed"] == "");
+    opened[{f["from"].get<std::string>(), f["to"].get<std::string>()}] = f["opened"].get<std::string>();
+    CHECK_FALSE(f["causes"].empty());
+  }
+  for (const auto& object : doc["objects"]) CHECK_THAT(object["where"].get<std::string>(), Catch::StartsWith(kFix + ":"));
+  CHECK(opened == std::map<std::pair<std::string, std::string>, std::string>{
+                      {{"partner-cp/deploy/partner-api", "global-auth/deploy/auth"}, "TCP 5555"},
+                      {{"billing-cp/deploy/billing-backend", "partner-cp/deploy/partner-api"}, "TCP 5080"}});
+  CHECK(doc["summary"]["opened"] == 2);
+  CHECK(run_netreach({"diff", "-f", kSeed, "--add", kFix, "--fail-on", "opened"}).exit_code == 1);
+
+  // Removing the policy that allows a flow closes it.
+  auto closed = run_netreach({"diff", "-f", kCorrected, "--remove", "cnp/global-auth/auth-from-partner-api", "-o", "json"});
+  INFO(closed.err);
+  REQUIRE(closed.exit_code == 0);
+  auto c = nlohmann::json::parse(closed.out);
+  REQUIRE(c["flows"].size() == 1);
+  CHECK(c["flows"][0]["from"] == "partner-cp/deploy/partner-api");
+  CHECK(c["flows"][0]["closed"] == "TCP 5555");
+
+  auto text = run_netreach({"diff", "-f", kSeed, "--add", kFix});
+  CHECK_THAT(text.out, Catch::StartsWith(kFixLine));
+  // Neither a base nor a change: nothing to compare.
+  auto nothing = run_netreach({"diff", "-f", kSeed});
+  CHECK(nothing.exit_code == 2);
+  CHECK_THAT(nothing.err, Catch::Contains("--add"));
 }
