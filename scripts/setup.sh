@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# Installs netreach's build and test dependencies from Debian packages.
-# Idempotent: packages already present are left alone.
+# Installs netreach's dependencies from Debian packages. Idempotent: packages
+# already present are left alone.
+#   bash scripts/setup.sh               everything: build, tests, sanitizers, fuzzing, benchmarks
+#   bash scripts/setup.sh --build-only  what building, installing and packaging the tool needs
 set -euo pipefail
-packages=(
-  build-essential cmake pkg-config git
-  libyaml-dev libfmt-dev nlohmann-json3-dev libcli11-dev catch2 libbenchmark-dev libboost-graph-dev
-  clang libclang-rt-14-dev
-  time
-)
+build=(build-essential cmake ninja-build pkg-config git dpkg-dev
+       libyaml-dev libfmt-dev nlohmann-json3-dev libcli11-dev libboost-graph-dev)
+tests=(catch2 libbenchmark-dev clang libclang-rt-14-dev
+       time util-linux python3 python3-junitparser)  # GNU time, setpriv, a real JUnit consumer
+packages=("${build[@]}")
+[ "${1:-}" = "--build-only" ] || packages+=("${tests[@]}")
+# kustomization directories are built with kustomize or kubectl; Debian's
+# kubectl is the kubernetes-client package.
+if ! command -v kustomize >/dev/null && ! command -v kubectl >/dev/null; then
+  packages+=(kubernetes-client)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -347,7 +347,7 @@ TEST_CASE("read_manifests: a failing kustomize build carries its stderr", "[load
 }
 
 TEST_CASE("read_manifests: without kustomize or kubectl a kustomization is an error",
-          "[load][kustomize]") {
+          "[load]") {
   EnvGuard guard("PATH");
   TempTree empty_bin;
   ::setenv("PATH", empty_bin.path().c_str(), 1);

@@ -76,7 +76,7 @@ TEST_CASE("CLI check: text, json and junit outputs and exit codes", "[cli]") {
   CHECK_THAT(junit.out, Catch::Contains("<testcase classname=\"netreach\" name=\"partner-api reaches auth\">"));
 }
 
-TEST_CASE("CLI: kustomize output on stdin", "[cli]") {
+TEST_CASE("CLI: kustomize output on stdin", "[cli][kubectl]") {
   auto r = run_shell("kubectl kustomize " + kCorrected + "/namespaces/application/global-auth | \"$NETREACH\" summary -f -");
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);

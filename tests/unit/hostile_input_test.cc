@@ -29,8 +29,12 @@
 
 #include "load/yaml_stream.h"
 #include "model/source.h"
+#include "outside_programs.h"
 
 namespace {
+
+using netreach::testing::have_program;
+using netreach::testing::skip_test;
 
 namespace fs = std::filesystem;
 
@@ -107,8 +111,9 @@ Run run(const std::vector<std::string>& argv, std::chrono::seconds timeout = std
 
 // The peak RSS of the process itself cannot be had from wait4() here: a
 // forked child starts with this (large) test process's high-water mark. GNU
-// time, a small process, reports its child's peak instead. Without it the
-// memory checks see 0 and pass vacuously.
+// time, a small process, reports its child's peak instead. The tests that
+// check memory are tagged [gnu-time]: skipped without it (outside_programs.h),
+// since they would see 0 and pass vacuously.
 const bool kHaveTime = ::access("/usr/bin/time", X_OK) == 0;
 std::vector<std::string> measured(const std::string& program) {
   if (!kHaveTime) return {program};
@@ -205,7 +210,7 @@ expectations:
 
 // ---- hostile YAML -------------------------------------------------------------
 
-TEST_CASE("hostile: a YAML alias bomb is refused in bounded time", "[hostile]") {
+TEST_CASE("hostile: a YAML alias bomb is refused in bounded time", "[hostile][gnu-time]") {
   TempDir dir;
   std::string yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
   for (int i = 1; i < 12; ++i) {
@@ -282,7 +287,7 @@ TEST_CASE("hostile: numbers out of range are refused", "[hostile]") {
   }
 }
 
-TEST_CASE("hostile: a 1 GB file is refused without being read", "[hostile]") {
+TEST_CASE("hostile: a 1 GB file is refused without being read", "[hostile][gnu-time]") {
   TempDir dir;
   // Sparse: costs no disk. The size limit refuses it before a byte is read.
   std::string file = dir.path("huge.yaml");
@@ -292,11 +297,11 @@ TEST_CASE("hostile: a 1 GB file is refused without being read", "[hostile]") {
   REQUIRE(::truncate(file.c_str(), off_t(1) << 30) == 0);
   Run r = run_netreach_cli({"summary", "-f", file}, std::chrono::seconds(30));
   expect_refused(r, {file, "larger than"});
-  if (kHaveTime) CHECK(r.max_rss_kb > 0);  // the measurement works
+  CHECK(r.max_rss_kb > 0);  // the measurement works
   CHECK(r.max_rss_kb < 256 * 1024);
 }
 
-TEST_CASE("hostile: a file of NUL bytes under the size limit is refused in bounded memory", "[hostile]") {
+TEST_CASE("hostile: a file of NUL bytes under the size limit is refused in bounded memory", "[hostile][gnu-time]") {
   // 200 MiB with no newline: the error message must not reread the whole
   // "line" to quote it (it used to, holding it all in memory).
   TempDir dir;
@@ -308,7 +313,7 @@ TEST_CASE("hostile: a file of NUL bytes under the size limit is refused in bound
   CHECK(r.max_rss_kb < 256 * 1024);
 }
 
-TEST_CASE("hostile: devices and FIFOs are streamed, never reread", "[hostile]") {
+TEST_CASE("hostile: devices and FIFOs are streamed, never reread", "[hostile][gnu-time]") {
   // /dev/zero never ends: refused at its first byte, and the message does not
   // try to quote its first "line".
   Run zero = run_netreach_cli({"summary", "-f", "/dev/zero"}, std::chrono::seconds(30));
@@ -325,7 +330,7 @@ TEST_CASE("hostile: devices and FIFOs are streamed, never reread", "[hostile]") 
   expect_refused(r, {fifo + ":"});
 }
 
-TEST_CASE("hostile: 1 GB streamed on stdin is refused in bounded memory", "[hostile]") {
+TEST_CASE("hostile: 1 GB streamed on stdin is refused in bounded memory", "[hostile][gnu-time]") {
   // One document whose scalar never ends: the per-document limit stops it
   // after 16 MiB, long before 1 GB is read or held.
   Run r = shell(
@@ -385,7 +390,10 @@ TEST_CASE("hostile: an unreadable file or directory is refused, naming it", "[ho
   // root reads everything: run as nobody then.
   std::vector<std::string> prefix;
   if (::geteuid() == 0) {
-    if (::access("/usr/bin/setpriv", X_OK) != 0) { WARN("running as root without setpriv: skipped"); return; };
+    if (!have_program("/usr/bin/setpriv")) {
+      skip_test("running as root, this test needs setpriv (util-linux) to read as an unprivileged user");
+      return;
+    }
     prefix = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
   }
   auto as_user = [&](std::vector<std::string> args) {
@@ -414,7 +422,7 @@ TEST_CASE("hostile: a kustomization with a remote base is refused before any net
   }
 }
 
-TEST_CASE("hostile: kustomize exec functions and plugins never run", "[hostile]") {
+TEST_CASE("hostile: kustomize exec functions and plugins never run", "[hostile][kustomize]") {
   TempDir dir;
   std::string marker = dir.path("ran");
   // An exec function (KRM function annotation), in a generator file and inline.
@@ -448,14 +456,14 @@ TEST_CASE("hostile: kustomize exec functions and plugins never run", "[hostile]"
   CHECK_FALSE(fs::exists(marker));
 }
 
-TEST_CASE("hostile: `..` paths leaving the kustomization root are refused", "[hostile]") {
+TEST_CASE("hostile: `..` paths leaving the kustomization root are refused", "[hostile][kustomize]") {
   TempDir dir;
   dir.write("outside.yaml", kNamespace);
   dir.write("root/kustomization.yaml", "resources:\n- ../outside.yaml\n");
   Run r = run_netreach_cli({"summary", "-f", dir.path("root")}, std::chrono::seconds(60));
   expect_refused(r, {dir.path("root")});
-  // With kustomize or kubectl installed, the refusal is the load restrictor's.
-  if (r.err.find("not installed") == std::string::npos) CHECK(r.err.find("not in or below") != std::string::npos);
+  // The refusal is the load restrictor's (kustomize or kubectl is installed: [kustomize]).
+  CHECK(r.err.find("not in or below") != std::string::npos);
 }
 
 // ---- the input tree ---------------------------------------------------------------
