@@ -11,6 +11,7 @@
 
 #include "diff_format.h"
 #include "what_if_args.h"
+#include "output.h"
 
 namespace netreach_cli {
 namespace {
@@ -19,8 +20,10 @@ struct DiffArgs {
   std::string base, head;
   std::vector<std::string> namespaces;
   std::vector<std::string> fail_on;
-  std::string output = "text";
+  OutputArgs output;
 };
+
+const std::vector<std::string> kDiffFormats = {"text", "json", "markdown"};
 
 // One side of a diff: a git revision (its tree unpacked aside), a directory
 // holding the repository's files, or (empty spec) the input as it is.
@@ -82,6 +85,8 @@ int run_diff(CommonArgs& common, const DiffArgs& args) {
     std::cerr << "error: --head needs --base\n";
     return kExitBadInput;
   }
+  auto outputs = Outputs::open("diff", args.output, kDiffFormats);
+  if (!outputs) return kExitBadInput;
   apply_enforcement(common);
   std::shared_ptr<const netreach::Model> models[2];
   std::optional<DiffSide> sides[2];
@@ -113,9 +118,12 @@ int run_diff(CommonArgs& common, const DiffArgs& args) {
     object.where = strip_all(object.where, sides[1]->strip);
   }
   DiffView view{&diff, sides[0]->display, sides[1]->display, hypothetical};
-  if (args.output == "json") write_diff_json(view, std::cout);
-  else if (args.output == "markdown") write_diff_markdown(view, std::cout);
-  else write_diff_text(view, std::cout);
+  for (auto& t : outputs->targets()) {
+    if (t.format == "json") write_diff_json(view, *t.stream);
+    else if (t.format == "markdown") write_diff_markdown(view, *t.stream);
+    else write_diff_text(view, *t.stream);
+  }
+  if (!outputs->close()) return kExitBadInput;
   auto failing = failing_categories(diff, args.fail_on);
   if (!failing.empty()) {
     std::cerr << fmt::format("netreach diff: --fail-on {}: the change has such flows\n", fmt::join(failing, ", "));
@@ -140,8 +148,7 @@ Command diff_command(CommonArgs& common) {
                             "opened-to-world, opened-cross-namespace (repeatable)")
                 ->allow_extra_args(false)
                 ->check(CLI::IsMember(kFailOnCategories));
-            cmd->add_option("-o,--output", args->output, "text, json or markdown (a table for a pull-request comment)")
-                ->check(CLI::IsMember({"text", "json", "markdown"}));
+            add_output_options(cmd, args->output, kDiffFormats, "text, json or markdown (a table for a pull-request comment)");
             // Without --base: the input compared with itself plus these changes.
             add_what_if_options(cmd, common.what_if);
           },

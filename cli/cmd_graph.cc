@@ -8,6 +8,7 @@
 
 #include "command.h"
 #include "graph_format.h"
+#include "output.h"
 #include "what_if_args.h"
 
 namespace netreach_cli {
@@ -17,10 +18,14 @@ struct GraphArgs {
   std::vector<std::string> namespaces;
   std::string port, protocol, focus;
   bool internal_only = false;
-  std::string output = "text";
+  OutputArgs output;
 };
 
+const std::vector<std::string> kGraphFormats = {"text", "json", "csv", "dot", "mermaid"};
+
 int run_graph(CommonArgs& common, const GraphArgs& args) {
+  auto outputs = Outputs::open("graph", args.output, kGraphFormats);
+  if (!outputs) return kExitBadInput;
   GraphView view;
   if (!args.port.empty()) {
     std::string error;
@@ -69,12 +74,14 @@ int run_graph(CommonArgs& common, const GraphArgs& args) {
     }
     view.reachable = netreach::reachable_from(hops, view.focus, false);
   }
-  if (args.output == "json") write_graph_json(view, std::cout);
-  else if (args.output == "csv") write_graph_csv(view, std::cout);
-  else if (args.output == "dot") write_graph_dot(view, std::cout);
-  else if (args.output == "mermaid") write_graph_mermaid(view, std::cout);
-  else write_graph_text(view, std::cout);
-  return 0;
+  for (auto& t : outputs->targets()) {
+    if (t.format == "json") write_graph_json(view, *t.stream);
+    else if (t.format == "csv") write_graph_csv(view, *t.stream);
+    else if (t.format == "dot") write_graph_dot(view, *t.stream);
+    else if (t.format == "mermaid") write_graph_mermaid(view, *t.stream);
+    else write_graph_text(view, *t.stream);
+  }
+  return outputs->close() ? 0 : kExitBadInput;
 }
 
 
@@ -90,8 +97,7 @@ Command graph_command(CommonArgs& common) {
             cmd->add_option("--focus,--from", args->focus,
                             "only the edges of this endpoint (NS/NAME, NS/KIND/NAME, an entity), and what it reaches in any number of hops");
             cmd->add_flag("--internal-only", args->internal_only, "leave out entities, address blocks and toFQDNs names");
-            cmd->add_option("-o,--output", args->output, "text, json, csv, dot or mermaid")
-                ->check(CLI::IsMember({"text", "json", "csv", "dot", "mermaid"}));
+            add_output_options(cmd, args->output, kGraphFormats, "text, json (docs/graph-json.md), csv, dot or mermaid");
             add_what_if_options(cmd, common.what_if);
           },
           [&common, args] { return run_graph(common, *args); }};

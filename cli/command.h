@@ -25,8 +25,10 @@ struct CommonArgs {
   netreach::Options options;
   std::string enforcement = "default";
   bool quiet = false;
+  bool no_color = false;                  // --no-color (style.h; NO_COLOR does the same)
   netreach::WhatIf what_if;               // --add, --remove, --set-labels (what_if_args.h)
   std::vector<std::string> hypothetical;  // the changes load_model() applied
+  std::vector<std::string> load_errors;   // why load_model() failed, as printed (for reports such as JUnit)
 };
 
 struct Command {
@@ -53,8 +55,14 @@ void apply_enforcement(CommonArgs& common);
 // documented number of errors, then how many more there were.
 void print_diagnostics(const netreach::Diagnostics& diags, bool quiet);
 
+// The errors of `diags`, formatted as print_diagnostics() prints them (the
+// first ones, without quoting source lines).
+std::vector<std::string> error_messages(const netreach::Diagnostics& diags);
+
 // Loads the model of common.files with the what-if changes, printing the
-// diagnostics; null on failure (the caller exits with kExitBadInput).
+// diagnostics; null on failure (the caller exits with kExitBadInput), with
+// the errors in common.load_errors. An input without a single object is an
+// error too: a wrong path or an empty render must not pass a CI gate.
 std::shared_ptr<const netreach::Model> load_model(CommonArgs& common);
 
 // "udp" -> UDP; empty stays unset. False (after printing the error) when it is

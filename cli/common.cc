@@ -1,10 +1,13 @@
 // common: the options every command takes, and loading the model with its
 // diagnostics printed the same way for every command.
+#include <unistd.h>
+
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "command.h"
+#include "progress.h"
 #include "what_if_args.h"
 
 namespace netreach_cli {
@@ -38,6 +41,14 @@ void print_diagnostics(const netreach::Diagnostics& diags, bool quiet) {
                              errors - kMaxErrors == 1 ? "" : "s", kMaxErrors);
 }
 
+std::vector<std::string> error_messages(const netreach::Diagnostics& diags) {
+  constexpr size_t kMaxErrors = 50;  // as print_diagnostics()
+  std::vector<std::string> out;
+  for (const auto& d : diags)
+    if (d.severity == netreach::Severity::Error && out.size() < kMaxErrors) out.push_back(netreach::format_diagnostic(d, false));
+  return out;
+}
+
 void apply_enforcement(CommonArgs& common) {
   if (common.enforcement == "always") common.options.enforcement = netreach::EnforcementMode::Always;
   else if (common.enforcement == "never") common.options.enforcement = netreach::EnforcementMode::Never;
@@ -45,23 +56,38 @@ void apply_enforcement(CommonArgs& common) {
 
 std::shared_ptr<const netreach::Model> load_model(CommonArgs& common) {
   if (common.files.empty()) {
-    std::cerr << "error: no input: give manifests with -f PATH (a file, a directory, a kustomization, or - for stdin)\n";
+    const std::string message = "error: no input: give manifests with -f PATH (a file, a directory, a kustomization, or - for stdin)";
+    std::cerr << message << "\n";
+    common.load_errors = {message};
     return nullptr;
   }
   apply_enforcement(common);
+  LoadProgress progress(common.files, ::isatty(STDERR_FILENO) && !common.quiet);
   auto outcome = netreach::load(common.files, common.options, common.what_if);
+  progress.stop();
   print_diagnostics(outcome.diagnostics, common.quiet);
+  if (outcome.model && netreach::summarize(*outcome.model).documents == 0) {
+    const std::string message = fmt::format("error: the input has no Kubernetes objects ({}): nothing to evaluate",
+                                            fmt::join(common.files, ", "));
+    std::cerr << message << "\n";
+    common.load_errors = {message};
+    return nullptr;
+  }
   if (!outcome.model) {
-    size_t errors = 0, in_changes = 0;
+    common.load_errors = error_messages(outcome.diagnostics);
+    size_t errors = 0, in_changes = 0, in_objects = 0;
     for (const auto& d : outcome.diagnostics) {
       errors += d.severity == netreach::Severity::Error;
       in_changes += d.severity == netreach::Severity::Error && !d.pos.known();  // --remove, --set-labels
+      // An error at a field of an object (a policy field, a kind) is what
+      // --lenient overrides; a missing file or broken YAML it cannot help.
+      in_objects += d.severity == netreach::Severity::Error && !d.field_path.empty();
     }
     if (in_changes == errors)
       std::cerr << fmt::format("netreach: {} error{} in the what-if changes; nothing was evaluated\n", errors, errors == 1 ? "" : "s");
     else
       std::cerr << fmt::format("netreach: {} error{} in the input; nothing was evaluated{}\n", errors, errors == 1 ? "" : "s",
-                               common.options.lenient ? "" : " (--lenient does what a cluster would do instead)");
+                               common.options.lenient || in_objects == 0 ? "" : " (--lenient does what a cluster would do instead)");
   }
   common.hypothetical = outcome.hypothetical;
   return outcome.model;
@@ -81,6 +107,7 @@ void add_common(CLI::App* cmd, CommonArgs& common) {
   cmd->add_flag("--enable-node-selector-labels", common.options.enable_node_selector_labels,
                 "Cilium's enable-node-selector-labels: accept fromNodes/toNodes");
   cmd->add_flag("-q,--quiet", common.quiet, "do not print warnings");
+  cmd->add_flag("--no-color", common.no_color, "no colour on a terminal (as NO_COLOR=1)");
 }
 
 

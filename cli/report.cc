@@ -4,6 +4,7 @@
 
 #include <string_view>
 
+#include "style.h"
 #include "what_if_args.h"
 
 namespace netreach_cli {
@@ -94,10 +95,60 @@ void indent_lines(std::string& out, std::string_view text, std::string_view pad)
   }
 }
 
+std::string_view enforcement_name(netreach::Enforcement e) {
+  switch (e) {
+    case netreach::Enforcement::NotAnEndpoint: return "not-an-endpoint";
+    case netreach::Enforcement::NotSelected: return "not-selected";
+    case netreach::Enforcement::DefaultDeny: return "default-deny";
+    case netreach::Enforcement::DenyOnly: return "deny-only";
+    case netreach::Enforcement::AlwaysMode: return "always-mode";
+    case netreach::Enforcement::NeverMode: return "never-mode";
+  }
+  return "unknown";
+}
+
+nlohmann::json rule_json(const netreach::RuleRef& rule) {
+  nlohmann::json out = {{"policy", rule.policy_display()}, {"path", rule.path}};
+  if (rule.pos.known()) out["where"] = rule.pos.to_string();
+  return out;
+}
+
+nlohmann::json side_json(const netreach::SideVerdict& side) {
+  nlohmann::json selecting = nlohmann::json::array();
+  for (const auto& r : side.selecting) selecting.push_back(rule_json(r));
+  nlohmann::json out = {{"direction", side.direction == netreach::Direction::Egress ? "egress" : "ingress"},
+                        {"endpoint", side.endpoint},
+                        {"peer", side.peer},
+                        {"enforcement", enforcement_name(side.enforcement)},
+                        {"verdict", netreach::to_string(side.verdict)},
+                        {"reason", side.reason},
+                        {"selectedBy", selecting},
+                        {"decisive", side.decisive ? rule_json(*side.decisive) : nlohmann::json(nullptr)}};
+  if (!side.caveats.empty()) out["caveats"] = side.caveats;
+  return out;
+}
+
 }  // namespace
 
-CheckWriter::CheckWriter(CheckFormat format, std::ostream& out, std::string suite_name)
-    : format_(format), out_(out), suite_name_(std::move(suite_name)) {}
+nlohmann::json explanation_json(const netreach::QueryResult& result) {
+  nlohmann::json flows = nlohmann::json::array();
+  for (const auto& f : result.flows) {
+    nlohmann::json flow = {{"from", f.from},
+                           {"to", f.to},
+                           {"port", f.port},
+                           {"protocol", netreach::to_string(f.protocol)},
+                           {"verdict", netreach::to_string(f.verdict)},
+                           {"egress", side_json(f.egress)},
+                           {"ingress", side_json(f.ingress)}};
+    if (!f.assumption.empty()) flow["assumption"] = f.assumption;
+    if (!f.notes.empty()) flow["notes"] = f.notes;
+    flows.push_back(std::move(flow));
+  }
+  return flows;
+}
+
+CheckWriter::CheckWriter(CheckFormat format, std::ostream& out, std::string suite_name, CheckWriterOptions options)
+    : format_(format), out_(out), suite_name_(std::move(suite_name)), options_(options) {}
 
 CheckWriter::~CheckWriter() {
   if (spool_) std::fclose(spool_);
@@ -110,7 +161,7 @@ void CheckWriter::spool(const std::string& text) {
 }
 
 std::string CheckWriter::json_opening() const {
-  std::string out = "{\n";
+  std::string out = fmt::format("{{\n  \"schemaVersion\": {},\n", kCheckSchemaVersion);
   if (!hypothetical_.empty()) {
     // As dump(2) lays out a member of the document: indented by one level.
     std::string member;
@@ -121,17 +172,39 @@ std::string CheckWriter::json_opening() const {
   return out + "  \"results\": [";
 }
 
+// CI systems key test cases by name: two with one name show as one. The
+// protocol judged is appended (a name often stays the same across TCP and
+// UDP), and a name still taken gets " #2", " #3" with a warning.
+std::string CheckWriter::unique_name(const netreach::CheckResult& r) {
+  const auto& e = r.expectation;
+  std::string protocol(netreach::to_string(r.result.protocol));
+  std::string name = e.name;
+  if (!name.ends_with(protocol)) name += " (" + protocol + ")";
+  std::string where = e.pos.known() ? e.pos.to_string() : suite_name_;
+  auto [it, inserted] = names_.try_emplace(name, 1, where);
+  if (inserted) return name;
+  size_t n = ++it->second.first;
+  if (options_.warnings)
+    *options_.warnings << fmt::format("warning: {}: expectation name \"{}\" is also used at {}; the JUnit report calls this one \"{} #{}\"\n",
+                                      where, e.name, it->second.second, name, n);
+  return fmt::format("{} #{}", name, n);
+}
+
 void CheckWriter::add(const netreach::CheckResult& r) {
   const auto& e = r.expectation;
+  const auto now = std::chrono::steady_clock::now();
+  const double seconds = std::chrono::duration<double>(now - last_).count();
+  last_ = now;
   std::string out;
   switch (format_) {
-    case CheckFormat::Text:
+    case CheckFormat::Text: {
       out = fmt::format("{} {}: expected {}, got {}\n", r.passed ? "PASS" : "FAIL", e.name, netreach::to_string(e.expect),
                         netreach::to_string(r.result.verdict));
-      if (!r.passed) indent_lines(out, netreach::render_text(r.result), "    ");
+      if (!r.passed && !options_.brief) indent_lines(out, netreach::render_text(r.result), "    ");
       if (written_ == 0) out_ << hypothetical_line(hypothetical_);
-      out_ << out;
+      out_ << paint_verdicts(out, options_.colour);
       break;
+    }
     case CheckFormat::Json: {
       // The keys in the order the README documents them, laid out as dump(2)
       // lays out the whole document (each result two levels deep). Written
@@ -152,28 +225,45 @@ void CheckWriter::add(const netreach::CheckResult& r) {
         append_json_string(out, value);
         out += ',';
       }
-      out += fmt::format("\n      \"passed\": {},\n      \"explanation\": ", r.passed);
+      out += fmt::format("\n      \"passed\": {},", r.passed);
+      if (e.pos.known()) {
+        out += "\n      \"file\": ";
+        append_json_string(out, e.pos.file->display_name);
+        out += fmt::format(",\n      \"line\": {},", e.pos.line);
+      }
+      out += "\n      \"explanation\": ";
       append_json_string(out, netreach::render_text(r.result));
+      std::string flows;
+      indent_lines(flows, explanation_json(r.result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace), "      ");
+      flows.pop_back();
+      out += ",\n      \"flows\": " + flows.substr(6);
       out += "\n    }";
       out_ << out;
       break;
     }
-    case CheckFormat::Junit:
-      out = fmt::format("    <testcase classname=\"netreach\" name=\"{}\">\n", xml_escape(e.name));
-      if (!r.passed)
-        out += fmt::format("      <failure message=\"{}\">{}</failure>\n",
-                           xml_escape(fmt::format("expected {} for {} -> {} {}, got {}", netreach::to_string(e.expect), e.from, e.to,
-                                                  judged_port(r.result), netreach::to_string(r.result.verdict))),
-                           xml_escape(netreach::render_text(r.result)));
+    case CheckFormat::Junit: {
+      std::string location;
+      if (e.pos.known()) location = fmt::format(" file=\"{}\" line=\"{}\"", xml_escape(e.pos.file->display_name), e.pos.line);
+      out = fmt::format("    <testcase classname=\"netreach\" name=\"{}\"{} time=\"{:.6f}\">\n", xml_escape(unique_name(r)), location,
+                        seconds);
+      if (!r.passed) {
+        std::string verdicts =
+            fmt::format("expected {} for {} -> {} {}, got {}", netreach::to_string(e.expect), e.from, e.to, judged_port(r.result),
+                        netreach::to_string(r.result.verdict));
+        out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}\n\n{}</failure>\n", xml_escape(verdicts),
+                           netreach::to_string(r.result.verdict), xml_escape(verdicts), xml_escape(netreach::render_text(r.result)));
+      }
       out += "    </testcase>\n";
       spool(out);
       break;
+    }
   }
   ++written_;
 }
 
 void CheckWriter::finish(const netreach::CheckCounts& counts) {
   size_t total = counts.passed + counts.failed;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   switch (format_) {
     case CheckFormat::Text:
       if (written_ == 0) out_ << hypothetical_line(hypothetical_);
@@ -185,9 +275,9 @@ void CheckWriter::finish(const netreach::CheckCounts& counts) {
       break;
     case CheckFormat::Junit: {
       out_ << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-           << fmt::format("<testsuites tests=\"{}\" failures=\"{}\">\n", total, counts.failed)
-           << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n", xml_escape(suite_name_), total,
-                          counts.failed);
+           << fmt::format("<testsuites tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.6f}\">\n", total, counts.failed, seconds)
+           << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"{:.6f}\">\n",
+                          xml_escape(suite_name_), total, counts.failed, seconds);
       if (!hypothetical_.empty())
         out_ << fmt::format("    <properties>\n      <property name=\"hypothetical\" value=\"{}\"/>\n    </properties>\n",
                             xml_escape(join_changes(hypothetical_)));
@@ -200,6 +290,26 @@ void CheckWriter::finish(const netreach::CheckCounts& counts) {
       }
       out_ << spool_fallback_ << "  </testsuite>\n</testsuites>\n";
       spool_fallback_.clear();
+      break;
+    }
+  }
+  out_.flush();
+}
+
+void CheckWriter::fail(const std::vector<std::string>& errors) {
+  std::string joined;
+  for (const auto& e : errors) joined += e + "\n";
+  switch (format_) {
+    case CheckFormat::Text:
+    case CheckFormat::Json: return;  // nothing partial: the errors are on stderr
+    case CheckFormat::Junit: {
+      const std::string first = errors.empty() ? "bad input" : errors.front();
+      out_ << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+           << "<testsuites tests=\"1\" failures=\"0\" errors=\"1\">\n"
+           << fmt::format("  <testsuite name=\"{}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n", xml_escape(suite_name_))
+           << "    <testcase classname=\"netreach\" name=\"netreach check: the input could not be evaluated\">\n"
+           << fmt::format("      <error message=\"{}\" type=\"bad-input\">{}</error>\n", xml_escape(first), xml_escape(joined))
+           << "    </testcase>\n  </testsuite>\n</testsuites>\n";
       break;
     }
   }
@@ -231,7 +341,8 @@ nlohmann::json summary_json(const netreach::Summary& s) {
   for (const auto& [kind, count] : s.objects_by_kind) kinds[kind] = count;
   nlohmann::json ignored = nlohmann::json::array();
   for (const auto& i : s.ignored) ignored.push_back({{"kind", i.kind}, {"count", i.count}, {"reason", i.reason}});
-  return {{"documents", s.documents},
+  return {{"schemaVersion", kSummarySchemaVersion},
+          {"documents", s.documents},
           {"objects_by_kind", kinds},
           {"namespaces", s.namespaces},
           {"undeclared_namespaces", s.undeclared_namespaces},

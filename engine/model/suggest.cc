@@ -68,4 +68,18 @@ std::string did_you_mean(const std::vector<std::string>& names) {
   return fmt::format("did you mean {} or {}?", head, names.back());
 }
 
+std::string candidates_hint(const std::string& written, const std::vector<std::string>& names) {
+  if (names.empty()) return {};
+  std::vector<std::string_view> views(names.begin(), names.end());
+  auto near = nearest_names(written, views);
+  if (!near.empty()) return "; " + did_you_mean(near);
+  // Nothing near: a few of the names that exist, so that the reader sees what is there.
+  constexpr size_t kShown = 5;
+  std::vector<std::string> sorted = names;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::string listed = fmt::format("{}", fmt::join(sorted.begin(), sorted.begin() + std::min(kShown, sorted.size()), ", "));
+  return fmt::format(" (there {} {}{})", sorted.size() == 1 ? "is" : "are", listed, sorted.size() > kShown ? ", ..." : "");
+}
+
 }  // namespace netreach

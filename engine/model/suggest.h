@@ -33,4 +33,9 @@ std::vector<std::string> nearest_names(std::string_view written, std::span<const
 // "did you mean toPorts?" / "did you mean a or b?"; empty for no names.
 std::string did_you_mean(const std::vector<std::string>& names);
 
+// For a lookup that found nothing: "; did you mean NAME?" when some of
+// `names` (what exists) is near `written`, else " (there are a, b, c, ...)"
+// naming a few, so that the reader sees what is there; empty when nothing exists.
+std::string candidates_hint(const std::string& written, const std::vector<std::string>& names);
+
 }  // namespace netreach

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "model/kinds.h"
+#include "model/suggest.h"
 
 namespace netreach {
 namespace {
@@ -130,7 +131,10 @@ Result<EndpointRef> resolve_endpoint(const Model& model, const std::string& writ
         return ref;
       }
     }
-    return Diagnostic::error(nowhere, "", fmt::format("no Service {} in namespace {}", name, ns));
+    std::vector<std::string> names;
+    for (const auto& svc : cluster.services)
+      if (svc.namespace_ == ns) names.push_back(svc.name);
+    return Diagnostic::error(nowhere, "", fmt::format("no Service {} in namespace {}{}", name, ns, candidates_hint(name, names)));
   }
 
   // Candidates: workloads and pods named NAME in NS (of KIND when given).
@@ -169,9 +173,21 @@ Result<EndpointRef> resolve_endpoint(const Model& model, const std::string& writ
       return Diagnostic::error(nowhere, "", fmt::format("{} has no pods in the input", written));
     return ref;
   }
-  if (!cluster.find_namespace(ns))
-    return Diagnostic::error(nowhere, "", fmt::format("no namespace {} in the input (endpoint \"{}\")", ns, written));
-  return Diagnostic::error(nowhere, "", fmt::format("no {} named {} in namespace {}", kind ? *kind : "Pod or workload", name, ns));
+  if (!cluster.find_namespace(ns)) {
+    std::vector<std::string> names;
+    for (const auto& n : cluster.namespaces) names.push_back(n.name);
+    return Diagnostic::error(nowhere, "", fmt::format("no namespace {} in the input (endpoint \"{}\"){}", ns, written, candidates_hint(ns, names)));
+  }
+  // The names an endpoint in NS could have been meant as: its workloads (of
+  // KIND when given) and Pods.
+  std::vector<std::string> names;
+  for (const auto& wl : cluster.workloads)
+    if (wl.namespace_ == ns && (!kind || *kind == wl.kind)) names.push_back(wl.name);
+  if (!kind || kind == "Pod")
+    for (uint32_t p : lookup(model.pods_by_namespace, ns))
+      if (!cluster.pods[p].from_template && cluster.pods[p].namespace_ == ns) names.push_back(cluster.pods[p].name);
+  return Diagnostic::error(nowhere, "", fmt::format("no {} named {} in namespace {}{}", kind ? *kind : "Pod or workload", name, ns,
+                                                    candidates_hint(name, names)));
 }
 
 }  // namespace netreach

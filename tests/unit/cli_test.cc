@@ -73,7 +73,7 @@ TEST_CASE("CLI check: text, json and junit outputs and exit codes", "[cli]") {
   auto junit = run_netreach({"check", "-f", kSeed, "-e", "fixtures/seed/expectations.yaml", "-o", "junit"});
   CHECK(junit.exit_code == 1);
   CHECK_THAT(junit.out, Catch::Contains("<testsuite name=\"fixtures/seed/expectations.yaml\" tests=\"10\" failures=\"3\""));
-  CHECK_THAT(junit.out, Catch::Contains("<testcase classname=\"netreach\" name=\"partner-api reaches auth\">"));
+  CHECK_THAT(junit.out, Catch::Contains("<testcase classname=\"netreach\" name=\"partner-api reaches auth (TCP)\" file=\"fixtures/seed/expectations.yaml\" line=\""));
 }
 
 TEST_CASE("CLI: kustomize output on stdin", "[cli][kubectl]") {
