@@ -49,7 +49,10 @@ int run_check(CommonArgs& common, const CheckArgs& args) {
   if (!model) return bad_input(common.load_errors);
   // Results are written as they are judged (cli/report.h): memory does not
   // grow with the number of expectations.
-  for (auto& w : writers) w->set_hypothetical(common.hypothetical);
+  for (auto& w : writers) {
+    w->set_hypothetical(common.hypothetical);
+    w->begin();
+  }
   auto counts = netreach::check(*model, *expectations, [&](const netreach::CheckResult& r) {
     for (auto& w : writers) w->add(r);
   });
@@ -69,7 +72,8 @@ Command check_command(CommonArgs& common) {
   return {"check", "assert expected connectivity from an expectations file (exit 0 all hold, 1 some fail, 2 bad input)",
           [&common, args](CLI::App* cmd) {
             cmd->add_option("-e,--expectations", args->expectations, "expectations file (apiVersion netreach/v1, kind Expectations)")
-                ->required();
+                ->required()
+                ->type_name("FILE");
             add_output_options(cmd, args->output, kCheckFormats,
                                "text (PASS/FAIL lines), json (docs/check-json.md) or junit (for CI systems)");
             cmd->add_flag("--brief", args->brief, "text: one line per expectation, no explanations");

@@ -10,8 +10,8 @@
 #include <filesystem>
 
 #include "diff_format.h"
-#include "what_if_args.h"
 #include "output.h"
+#include "what_if_args.h"
 
 namespace netreach_cli {
 namespace {

@@ -100,8 +100,9 @@ void add_common(CLI::App* cmd, CommonArgs& common) {
       ->type_name("PATH");
   cmd->add_flag("--lenient", common.options.lenient,
                 "do what a cluster would do with bad policies: prune unknown fields, ignore rejected objects (with warnings)");
-  cmd->add_option("--cluster-name", common.options.cluster_name, "Cilium's cluster-name (default: default)");
-  cmd->add_option("--kustomize", common.options.kustomize_program, "program that builds kustomizations: kustomize or kubectl (default: auto)");
+  cmd->add_option("--cluster-name", common.options.cluster_name, "Cilium's cluster-name (default: default)")->type_name("NAME");
+  cmd->add_option("--kustomize", common.options.kustomize_program, "program that builds kustomizations: kustomize or kubectl (default: auto)")
+      ->type_name("PROGRAM");
   cmd->add_option("--policy-enforcement", common.enforcement, "Cilium's policy enforcement mode")
       ->check(CLI::IsMember({"default", "always", "never"}));
   cmd->add_flag("--enable-node-selector-labels", common.options.enable_node_selector_labels,

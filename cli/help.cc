@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -74,7 +75,7 @@ std::vector<const CLI::App*> commands_of(const CLI::App& root) {
   return root.get_subcommands([](const CLI::App* c) { return !c->get_group().empty(); });
 }
 
-bool is_flag(const CLI::Option* opt) { return opt->get_type_size_max() == 0; }
+bool is_flag(const CLI::Option* opt) { return opt->get_expected_max() == 0; }
 
 bool is_hidden(const CLI::Option* opt) { return opt->get_group().empty(); }
 
@@ -94,15 +95,25 @@ std::string main_name(const CLI::Option* opt) {
   return opt->get_name(true);
 }
 
-// A value's placeholder as the option declares it ("PATH", "text|json").
+// A value's placeholder as the option declares it ("PATH", "text|json"); a
+// CLI::IsMember check's "TEXT:{a,b}" is written as its choices, "a|b".
 std::string value_name(const CLI::Option* opt) {
   std::string type = opt->get_type_name();
+  if (auto brace = type.find(":{"); brace != std::string::npos && type.back() == '}') {
+    type = type.substr(brace + 2, type.size() - brace - 3);
+    std::replace(type.begin(), type.end(), ',', '|');
+  }
+  // CLI11's default for strings says nothing: the option's own name does.
+  if ((type.empty() || type == "TEXT") && !opt->get_lnames().empty()) {
+    type = opt->get_lnames().front();
+    for (auto& c : type) c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
   return type.empty() ? "VALUE" : type;
 }
 
 // The choices of an option whose placeholder lists them ("text|json|junit[=FILE]").
 std::vector<std::string> value_choices(const CLI::Option* opt) {
-  std::string type = opt->get_type_name();
+  std::string type = value_name(opt);
   if (type.find('|') == std::string::npos) return {};
   if (auto bracket = type.find('['); bracket != std::string::npos) type.erase(bracket);
   std::vector<std::string> out;
@@ -113,7 +124,7 @@ std::vector<std::string> value_choices(const CLI::Option* opt) {
 }
 
 bool takes_path(const CLI::Option* opt) {
-  std::string type = opt->get_type_name();
+  std::string type = value_name(opt);
   return type == "PATH" || type == "FILE" || type == "DIR";
 }
 
@@ -336,7 +347,7 @@ std::string help_text(const CLI::App& root, const CLI::App* cmd, size_t width) {
            "\n";
     return out;
   }
-  out += "Usage: " + usage_line(*cmd) + "\n\n" + wrap(cmd->get_description(), 0, width) + "\n";
+  out += wrap("Usage: " + usage_line(*cmd), 4, width) + "\n\n" + wrap(cmd->get_description(), 0, width) + "\n";
   std::vector<const CLI::Option*> positionals, options;
   for (const auto* opt : cmd->get_options()) {
     if (is_hidden(opt)) continue;
@@ -473,7 +484,7 @@ std::string unknown_command(const CLI::App& root, const std::string& written) {
   names.push_back("help");
   std::vector<std::string_view> candidates(names.begin(), names.end());
   auto near = netreach::nearest_names(written, candidates);
-  return fmt::format("unknown command {}{}; the commands are {}", written,
+  return fmt::format("unknown command {}{} (the commands: {})", written,
                      near.empty() ? "" : "; " + netreach::did_you_mean(near), fmt::join(names, ", "));
 }
 

@@ -63,6 +63,10 @@ class CheckWriter {
   // [...] before "results", JUnit a <property name="hypothetical">.
   void set_hypothetical(std::vector<std::string> changes) { hypothetical_ = std::move(changes); }
 
+  // The judging starts (after loading): each test case's time is measured
+  // from here or from the result before it; the suite's time is the run's.
+  void begin() { last_ = std::chrono::steady_clock::now(); }
+
   void add(const netreach::CheckResult& result);
   void finish(const netreach::CheckCounts& counts);
 

@@ -32,11 +32,11 @@ TEST_CASE("CLI front door: netreach help CMD and CMD --help print the command's 
   auto help = run_netreach({"help", "check"});
   INFO(help.out << help.err);
   CHECK(help.exit_code == 0);
-  CHECK_THAT(help.out, Catch::StartsWith("Usage: netreach check --file PATH --expectations"));
+  CHECK_THAT(help.out, Catch::StartsWith("Usage: netreach check --file PATH --expectations FILE [options]\n"));
   CHECK_THAT(help.out, Catch::Contains("--output-file FILE"));
   CHECK_THAT(help.out, Catch::Contains("Examples:\n"));
   CHECK_THAT(help.out, Catch::Contains("  netreach check -f clusters/prod -e expectations.yaml -o junit=report.xml -o text\n"));
-  CHECK_THAT(help.out, Catch::Contains("Exit codes:\n  0     every expectation holds\n"));
+  CHECK_THAT(help.out, Catch::Contains("Exit codes:\n  0   every expectation holds\n"));
   CHECK(run_netreach({"check", "--help"}).out == help.out);
   CHECK(run_netreach({"check", "-f", "x", "-h"}).out == help.out);  // help wins over anything else
 

@@ -73,11 +73,14 @@ TEST_CASE("install: cmake --install puts the binary, the man page and the comple
 
 TEST_CASE("install: the bash completion completes commands, options and -o's formats", "[install]") {
   const std::string script = std::string(NETREACH_BUILD_DIR) + "/generated/netreach.bash";
+  Prefix dir;
+  fs::create_directories(dir.path);
   auto complete = [&](const std::string& line) {
-    // COMP_WORDS as bash splits `line`, the cursor on its last word.
-    return run_shell("source " + quoted(script) + "; COMP_WORDS=(" + line + "); COMP_CWORD=$((${#COMP_WORDS[@]}-1)); _netreach; "
-                     "printf '%s\\n' \"${COMPREPLY[@]}\"")
-        .out;
+    // COMP_WORDS as bash splits `line`, the cursor on its last word (bash, not sh: a script file).
+    const fs::path probe = dir.path / "probe.bash";
+    std::ofstream(probe) << "source " << quoted(script) << "\nCOMP_WORDS=(" << line
+                         << ")\nCOMP_CWORD=$((${#COMP_WORDS[@]}-1))\n_netreach\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n";
+    return run_shell("bash " + quoted(probe.string())).out;
   };
   CHECK(complete("netreach qu") == "query\n");
   CHECK_THAT(complete("netreach query --po"), Catch::Contains("--port"));
