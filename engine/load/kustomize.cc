@@ -1,6 +1,7 @@
 #include "load/kustomize.h"
 
 #include "load/child_process.h"
+#include "load/kustomize_error.h"
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -9,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include <fmt/format.h>
@@ -275,11 +278,23 @@ Result<KustomizeBuildOutput> run_kustomize_build(const std::string& dir, SourceP
         fmt::format("`{}` did not finish within {} s and was killed", command,
                     options.timeout.count()));
   if (!WIFEXITED(child->status) || WEXITSTATUS(child->status) != 0) {
-    std::string err = trim(child->err);
-    return Diagnostic::error(at, "",
+    // kustomize's reason without klog's wrapping, at the line of the
+    // kustomization that names the failing entry when the message allows.
+    std::string err = clean_kustomize_stderr(trim(child->err));
+    SourcePos where = at;
+    std::error_code ec;
+    if (auto entry = failing_entry(err, fs::weakly_canonical(fs::absolute(dir, ec), ec).string()); entry && at.file) {
+      std::ifstream in(at.file->display_name, std::ios::binary);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (uint32_t line = line_naming(text, *entry)) {
+        where.line = line;
+        where.column = 1;
+      }
+    }
+    return Diagnostic::error(where, "",
                              fmt::format("`{}` failed ({}){}{}", command,
                                          describe_status(child->status),
-                                         err.empty() ? "" : ":\n", err));
+                                         err.empty() ? "" : ": ", err));
   }
   return KustomizeBuildOutput{std::move(child->out), trim(std::move(child->err))};
 }

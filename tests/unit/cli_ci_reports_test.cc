@@ -215,3 +215,13 @@ print("ok")
   INFO(read.out << read.err);
   CHECK(read.out == "ok\n");
 }
+
+TEST_CASE("CLI front door: a failing kustomize build is shown at the kustomization's line, without klog's prefix", "[cli][kustomize]") {
+  auto r = run_netreach({"summary", "-f", "tests/data/load/broken"});
+  INFO(r.err);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("tests/data/load/broken/kustomization.yaml:4:1: error: `"));
+  CHECK_THAT(r.err, Catch::Contains("does-not-exist.yaml"));
+  CHECK_THAT(r.err, !Catch::Contains("run.go"));
+  CHECK_THAT(r.err, !Catch::Contains("--lenient"));  // it cannot help with a missing file
+}
