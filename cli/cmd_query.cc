@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "command.h"
+#include "output.h"
+#include "query_json.h"
 #include "what_if_args.h"
 
 namespace netreach_cli {
@@ -14,9 +16,14 @@ namespace {
 
 struct QueryArgs {
   std::string from, to, port, protocol;
+  OutputArgs output;
 };
 
+const std::vector<std::string> kQueryFormats = {"text", "json"};
+
 int run_query(CommonArgs& common, const QueryArgs& args) {
+  auto outputs = Outputs::open("query", args.output, kQueryFormats);
+  if (!outputs) return kExitBadInput;
   auto model = load_model(common);
   if (!model) return kExitBadInput;
   netreach::FlowQuery flow{args.from, args.to, args.port, std::nullopt};
@@ -26,7 +33,19 @@ int run_query(CommonArgs& common, const QueryArgs& args) {
     print_diagnostics(result.errors(), false);
     return kExitBadInput;
   }
-  std::cout << hypothetical_line(common.hypothetical) << netreach::render_text(*result);
+  const std::string text = netreach::render_text(*result);
+  for (auto& t : outputs->targets()) {
+    if (t.format == "json") {
+      nlohmann::json doc = query_result_json(*result);
+      doc["schemaVersion"] = kQuerySchemaVersion;
+      if (!common.hypothetical.empty()) doc["hypothetical"] = common.hypothetical;
+      doc["explanation"] = text;
+      *t.stream << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    } else {
+      *t.stream << hypothetical_line(common.hypothetical) << text;
+    }
+  }
+  if (!outputs->close()) return kExitBadInput;
   switch (result->verdict) {
     case netreach::Verdict::Allow: return 0;
     case netreach::Verdict::Deny: return 1;
@@ -34,7 +53,6 @@ int run_query(CommonArgs& common, const QueryArgs& args) {
   }
   return 3;
 }
-
 
 }  // namespace
 
@@ -46,6 +64,7 @@ Command query_command(CommonArgs& common) {
             cmd->add_option("TO", args->to, "destination: NS/NAME, NS/KIND/NAME, NS/svc/NAME, an entity, an IP, fqdn:NAME")->required();
             cmd->add_option("-p,--port", args->port, "5555, 5555/TCP, 53/UDP, or a named port such as http")->required();
             cmd->add_option("--protocol", args->protocol, "TCP (default), UDP or SCTP");
+            add_output_options(cmd, args->output, kQueryFormats, "text, or json: the verdict as data (docs/query-json.md)");
             add_what_if_options(cmd, common.what_if);
           },
           [&common, args] { return run_query(common, *args); }};

@@ -1,4 +1,5 @@
 #include "report.h"
+#include "query_json.h"
 
 #include <fmt/format.h>
 
@@ -95,57 +96,7 @@ void indent_lines(std::string& out, std::string_view text, std::string_view pad)
   }
 }
 
-std::string_view enforcement_name(netreach::Enforcement e) {
-  switch (e) {
-    case netreach::Enforcement::NotAnEndpoint: return "not-an-endpoint";
-    case netreach::Enforcement::NotSelected: return "not-selected";
-    case netreach::Enforcement::DefaultDeny: return "default-deny";
-    case netreach::Enforcement::DenyOnly: return "deny-only";
-    case netreach::Enforcement::AlwaysMode: return "always-mode";
-    case netreach::Enforcement::NeverMode: return "never-mode";
-  }
-  return "unknown";
-}
-
-nlohmann::json rule_json(const netreach::RuleRef& rule) {
-  nlohmann::json out = {{"policy", rule.policy_display()}, {"path", rule.path}};
-  if (rule.pos.known()) out["where"] = rule.pos.to_string();
-  return out;
-}
-
-nlohmann::json side_json(const netreach::SideVerdict& side) {
-  nlohmann::json selecting = nlohmann::json::array();
-  for (const auto& r : side.selecting) selecting.push_back(rule_json(r));
-  nlohmann::json out = {{"direction", side.direction == netreach::Direction::Egress ? "egress" : "ingress"},
-                        {"endpoint", side.endpoint},
-                        {"peer", side.peer},
-                        {"enforcement", enforcement_name(side.enforcement)},
-                        {"verdict", netreach::to_string(side.verdict)},
-                        {"reason", side.reason},
-                        {"selectedBy", selecting},
-                        {"decisive", side.decisive ? rule_json(*side.decisive) : nlohmann::json(nullptr)}};
-  if (!side.caveats.empty()) out["caveats"] = side.caveats;
-  return out;
-}
-
 }  // namespace
-
-nlohmann::json explanation_json(const netreach::QueryResult& result) {
-  nlohmann::json flows = nlohmann::json::array();
-  for (const auto& f : result.flows) {
-    nlohmann::json flow = {{"from", f.from},
-                           {"to", f.to},
-                           {"port", f.port},
-                           {"protocol", netreach::to_string(f.protocol)},
-                           {"verdict", netreach::to_string(f.verdict)},
-                           {"egress", side_json(f.egress)},
-                           {"ingress", side_json(f.ingress)}};
-    if (!f.assumption.empty()) flow["assumption"] = f.assumption;
-    if (!f.notes.empty()) flow["notes"] = f.notes;
-    flows.push_back(std::move(flow));
-  }
-  return flows;
-}
 
 CheckWriter::CheckWriter(CheckFormat format, std::ostream& out, std::string suite_name, CheckWriterOptions options)
     : format_(format), out_(out), suite_name_(std::move(suite_name)), options_(options) {}
@@ -234,7 +185,7 @@ void CheckWriter::add(const netreach::CheckResult& r) {
       out += "\n      \"explanation\": ";
       append_json_string(out, netreach::render_text(r.result));
       std::string flows;
-      indent_lines(flows, explanation_json(r.result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace), "      ");
+      indent_lines(flows, query_result_json(r.result)["flows"].dump(2, ' ', false, nlohmann::json::error_handler_t::replace), "      ");
       flows.pop_back();
       out += ",\n      \"flows\": " + flows.substr(6);
       out += "\n    }";

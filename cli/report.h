@@ -92,10 +92,6 @@ class CheckWriter {
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now(), last_ = started_;
 };
 
-// The structured explanation of a query (sides, decisive rule, file:line),
-// as the JSON outputs carry it next to the text.
-nlohmann::json explanation_json(const netreach::QueryResult& result);
-
 std::string summary_text(const netreach::Summary& summary);
 nlohmann::json summary_json(const netreach::Summary& summary);
 

@@ -140,6 +140,8 @@ enum class Enforcement : uint8_t {
   AlwaysMode,      // enforcement mode "always"
   NeverMode,       // enforcement mode "never"
 };
+// "not-an-endpoint", "not-selected", "default-deny", "deny-only", "always-mode", "never-mode"
+std::string_view to_string(Enforcement enforcement);
 
 struct SideVerdict {
   Direction direction = Direction::Egress;

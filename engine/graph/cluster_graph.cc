@@ -81,6 +81,17 @@ class Projection {
   VertexId host_ = 0, remote_ = 0;
 };
 
+// A pod's output vertex: its workload in the input, else the controller its
+// ownerReferences name (Pod::owner_kind), else the pod itself.
+std::pair<std::string, const char*> vertex_of(const Cluster& cluster, const Pod& pod) {
+  if (pod.workload) {
+    const Workload& w = cluster.workloads[*pod.workload];
+    return {fmt::format("{}/{}/{}", pod.namespace_, short_kind_name(w.kind), w.name), "workload"};
+  }
+  if (!pod.owner_kind.empty()) return {fmt::format("{}/{}/{}", pod.namespace_, short_kind_name(pod.owner_kind), pod.owner_name), "workload"};
+  return {fmt::format("{}/po/{}", pod.namespace_, pod.name), "pod"};
+}
+
 }  // namespace
 
 Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& query) {
@@ -110,10 +121,8 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
   for (size_t i = 0; i < cluster.pods.size(); ++i) {
     const Pod& pod = cluster.pods[i];
     if (!wanted(pod.namespace_)) continue;
-    size_t v = pod.workload ? vertex(fmt::format("{}/{}/{}", pod.namespace_, short_kind_name(cluster.workloads[*pod.workload].kind),
-                                                 cluster.workloads[*pod.workload].name),
-                                     "workload", pod.namespace_)
-                            : vertex(fmt::format("{}/po/{}", pod.namespace_, pod.name), "pod", pod.namespace_);
+    auto [id, kind] = vertex_of(cluster, pod);
+    size_t v = vertex(std::move(id), kind, pod.namespace_);
     Member mem;
     mem.is_pod = true;
     mem.host_network = pod.host_network;
@@ -218,10 +227,7 @@ Result<std::string> find_graph_vertex(const Model& model, const ClusterGraph& gr
     const EndpointInstance& inst = ref->instances.front();
     switch (inst.kind) {
       case EndpointInstance::Kind::Pod: {
-        const Pod& pod = *inst.pod;
-        id = pod.workload ? fmt::format("{}/{}/{}", pod.namespace_, short_kind_name(model.cluster.workloads[*pod.workload].kind),
-                                        model.cluster.workloads[*pod.workload].name)
-                          : fmt::format("{}/po/{}", pod.namespace_, pod.name);
+        id = vertex_of(model.cluster, *inst.pod).first;
         break;
       }
       case EndpointInstance::Kind::Reserved: id = std::string(to_string(*inst.reserved)); break;

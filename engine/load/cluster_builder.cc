@@ -480,6 +480,37 @@ void ClusterBuilder::add_policy(const YamlNode& object, PolicyKind kind) {
   cluster_.policies.push_back(std::move(policy));
 }
 
+namespace {
+
+// NAME-<8 to 10 digits>: the Jobs a CronJob creates (their suffix is the
+// scheduled time in minutes).
+bool is_cronjob_job_name(std::string_view name, std::string_view& cronjob) {
+  size_t dash = name.rfind('-');
+  if (dash == std::string_view::npos || dash == 0) return false;
+  std::string_view digits = name.substr(dash + 1);
+  if (digits.size() < 8 || digits.size() > 10) return false;
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  cronjob = name.substr(0, dash);
+  return true;
+}
+
+}  // namespace
+
+void ClusterBuilder::infer_owner(Pod& pod, const OwnerRef& owner) {
+  pod.owner_kind = owner.kind;
+  pod.owner_name = owner.name;
+  if (owner.kind == "ReplicaSet") {
+    auto hash = std::find_if(pod.labels.begin(), pod.labels.end(), [](const auto& kv) { return kv.first == "pod-template-hash"; });
+    if (hash != pod.labels.end() && !hash->second.empty() && owner.name.ends_with("-" + hash->second)) {
+      pod.owner_kind = "Deployment";
+      pod.owner_name = owner.name.substr(0, owner.name.size() - hash->second.size() - 1);
+    }
+  } else if (std::string_view cronjob; owner.kind == "Job" && is_cronjob_job_name(owner.name, cronjob)) {
+    pod.owner_kind = "CronJob";
+    pod.owner_name = std::string(cronjob);
+  }
+}
+
 Cluster ClusterBuilder::finish() {
   // Undeclared namespaces exist with the automatic label only; in name order,
   // so the warnings come out in the same order whatever the input order.
@@ -532,6 +563,8 @@ Cluster ClusterBuilder::finish() {
     if (auto top = top_workload(pod.namespace_, owner)) {
       pod.workload = *top;
       covered.insert(*top);
+    } else {
+      infer_owner(pod, owner);
     }
   }
   // A workload whose real Pods are in the input is represented by them, not by

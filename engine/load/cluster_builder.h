@@ -79,6 +79,8 @@ class ClusterBuilder {
   // Intermediate owners (a ReplicaSet not in the input may still be named by a Pod).
   std::map<std::tuple<std::string, std::string, std::string>, OwnerRef> owner_of_;
   std::vector<std::pair<size_t, OwnerRef>> pod_owners_;  // pod index -> its direct owner
+  // Sets pod.owner_kind/owner_name for an owner that is not in the input.
+  static void infer_owner(Pod& pod, const OwnerRef& owner);
   std::map<std::string, size_t> ignored_index_;
   Yaml11Words yaml11_words_;  // plain y/yes/on/... read as strings: one warning per file
   // (kind, namespace, name) of every policy -> its index and canonical content.

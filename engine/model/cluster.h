@@ -52,6 +52,13 @@ struct Pod {
   std::string namespace_;
   std::string name;                  // Pod name, or the workload's name for a template
   std::optional<uint32_t> workload;  // index into Cluster::workloads
+  // The controller above a Pod object whose owner is not in the input (a pod
+  // dump without its ReplicaSets): kind and name as Hubble infers them
+  // (Cilium's pkg/k8s/utils/workload.go :: GetWorkloadMetaFromPod): a
+  // ReplicaSet whose name ends in the pod's pod-template-hash stands for its
+  // Deployment, a Job named NAME-<8 to 10 digits> for CronJob NAME, any other
+  // controller for itself. Empty when `workload` is set or there is no owner.
+  std::string owner_kind, owner_name;
   bool from_template = false;        // made from a workload's pod template
   LabelMap labels;
   std::string service_account = "default";

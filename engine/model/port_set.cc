@@ -1,6 +1,8 @@
 #include "model/port_set.h"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -16,7 +18,7 @@ int protocol_index(Protocol p) {
   }
 }
 
-using Ranges = std::vector<PortRange>;
+using Ranges = PortSet::Ranges;
 
 // Sorted, disjoint, non-adjacent ranges: the canonical form, so that equal sets
 // compare equal.
@@ -92,7 +94,7 @@ bool PortSet::contains(Protocol protocol, uint16_t port) const {
   return it != r.begin() && std::prev(it)->last >= port;
 }
 
-const std::vector<PortRange>& PortSet::ranges(Protocol protocol) const {
+const PortSet::Ranges& PortSet::ranges(Protocol protocol) const {
   static const Ranges kNone;
   int i = protocol_index(protocol);
   return i < 0 ? kNone : ranges_[i];

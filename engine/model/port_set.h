@@ -11,7 +11,8 @@
 #include <array>
 #include <cstdint>
 #include <string>
-#include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "model/protocol.h"
 
@@ -25,6 +26,10 @@ struct PortRange {
 
 class PortSet {
  public:
+  // Inline room for two ranges per protocol: most rules name a port or two,
+  // and the graph combines millions of these per cluster, so a heap
+  // allocation per copy would cost more than the set algebra itself.
+  using Ranges = boost::container::small_vector<PortRange, 2>;
   static constexpr size_t kProtocols = 3;  // TCP, UDP, SCTP
   static PortSet all();                    // 1-65535 (and port 0) on every protocol
   static PortSet none() { return PortSet{}; }
@@ -35,7 +40,7 @@ class PortSet {
 
   bool empty() const;
   bool contains(Protocol protocol, uint16_t port) const;
-  const std::vector<PortRange>& ranges(Protocol protocol) const;
+  const Ranges& ranges(Protocol protocol) const;
 
   PortSet& operator|=(const PortSet& other);
   PortSet& operator&=(const PortSet& other);
@@ -50,7 +55,7 @@ class PortSet {
   std::string to_string() const;
 
  private:
-  std::array<std::vector<PortRange>, kProtocols> ranges_;
+  std::array<Ranges, kProtocols> ranges_;
 };
 
 // The index of a port protocol in PortSet (TCP 0, UDP 1, SCTP 2); ICMP and Any

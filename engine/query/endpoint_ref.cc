@@ -146,6 +146,21 @@ Result<EndpointRef> resolve_endpoint(const Model& model, const std::string& writ
     candidates.push_back(fmt::format("{}/{}/{}", ns, short_kind_name(wl.kind), name));
     workload = w;
   }
+  // Pods whose controller is not in the input (a pod dump), by the controller
+  // their ownerReferences name (Pod::owner_kind): the graph's vertex for them.
+  std::vector<const Pod*> owned;
+  if (!workload) {
+    std::vector<std::string> owner_kinds;
+    for (uint32_t p : lookup(model.pods_by_namespace, ns)) {
+      const Pod& pod = cluster.pods[p];
+      if (pod.namespace_ != ns || pod.owner_name != name || (kind && *kind != pod.owner_kind)) continue;
+      if (std::find(owner_kinds.begin(), owner_kinds.end(), pod.owner_kind) == owner_kinds.end()) {
+        owner_kinds.push_back(pod.owner_kind);
+        candidates.push_back(fmt::format("{}/{}/{}", ns, short_kind_name(pod.owner_kind), name));
+      }
+      owned.push_back(&pod);
+    }
+  }
   const Pod* named_pod = nullptr;
   if (!kind || kind == "Pod") {
     for (uint32_t p : lookup(model.pods_by_name, key)) {
@@ -163,6 +178,11 @@ Result<EndpointRef> resolve_endpoint(const Model& model, const std::string& writ
   if (named_pod) {
     add_instance(ref.instances, *named_pod, named_pod->display(cluster));
     ref.display = named_pod->display(cluster);
+    return ref;
+  }
+  if (!owned.empty()) {
+    ref.display = fmt::format("{}/{}", ns, name);
+    for (const Pod* pod : owned) add_instance(ref.instances, *pod, ref.display);
     return ref;
   }
   if (workload) {
