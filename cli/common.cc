@@ -107,6 +107,18 @@ void add_common(CLI::App* cmd, CommonArgs& common) {
       ->check(CLI::IsMember({"default", "always", "never"}));
   cmd->add_flag("--enable-node-selector-labels", common.options.enable_node_selector_labels,
                 "Cilium's enable-node-selector-labels: accept fromNodes/toNodes");
+  cmd->add_option("--repo-root", common.options.repo_root,
+                  "root of the GitOps repository Flux/Argo CD paths are relative to (default: the nearest directory with .git)")
+      ->type_name("DIR");
+  cmd->add_option("--var", common.options.vars, "a Flux postBuild variable the repository lacks (repeatable)")
+      ->type_name("NAME=VALUE")
+      ->allow_extra_args(false);
+  cmd->add_option("--vars-file", common.options.vars_files, "a file of NAME=VALUE lines, as --var (repeatable)")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
+  cmd->add_option("--exclude", common.options.exclude, "skip paths matching this glob when reading and building (repeatable)")
+      ->type_name("GLOB")
+      ->allow_extra_args(false);
   cmd->add_flag("-q,--quiet", common.quiet, "do not print warnings");
   cmd->add_flag("--no-color", common.no_color, "no colour on a terminal (as NO_COLOR=1)");
 }

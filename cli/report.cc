@@ -284,6 +284,18 @@ std::string summary_text(const netreach::Summary& s) {
     out += "ignored (not relevant to reachability):\n";
     for (const auto& i : s.ignored) out += fmt::format("  {} x{}: {}\n", i.kind, i.count, i.reason);
   }
+  if (!s.pod_creators.empty() && !s.selectors_without_pods.empty()) {
+    constexpr size_t kListed = 10;
+    std::string creators;
+    for (const auto& [kind, count] : s.pod_creators) creators += fmt::format("{}{} x{}", creators.empty() ? "" : ", ", kind, count);
+    out += fmt::format("selectors that select no pod of the input: {} (the pods they select may be created by objects "
+                       "netreach does not render: {}; render them, e.g. `helm template NAME CHART | netreach ... -f -`):\n",
+                       s.selectors_without_pods.size(), creators);
+    for (size_t i = 0; i < s.selectors_without_pods.size() && i < kListed; ++i)
+      out += fmt::format("  {}\n", s.selectors_without_pods[i]);
+    if (s.selectors_without_pods.size() > kListed)
+      out += fmt::format("  ... and {} more\n", s.selectors_without_pods.size() - kListed);
+  }
   return out;
 }
 
@@ -292,6 +304,8 @@ nlohmann::json summary_json(const netreach::Summary& s) {
   for (const auto& [kind, count] : s.objects_by_kind) kinds[kind] = count;
   nlohmann::json ignored = nlohmann::json::array();
   for (const auto& i : s.ignored) ignored.push_back({{"kind", i.kind}, {"count", i.count}, {"reason", i.reason}});
+  nlohmann::json pod_creators = nlohmann::json::array();
+  for (const auto& [kind, count] : s.pod_creators) pod_creators.push_back({{"kind", kind}, {"count", count}});
   return {{"schemaVersion", kSummarySchemaVersion},
           {"documents", s.documents},
           {"objects_by_kind", kinds},
@@ -306,7 +320,9 @@ nlohmann::json summary_json(const netreach::Summary& s) {
           {"identities", s.identities},
           {"policies", {{"CiliumNetworkPolicy", s.policies_cnp}, {"CiliumClusterwideNetworkPolicy", s.policies_ccnp}, {"NetworkPolicy", s.policies_knp}}},
           {"rules", s.rules},
-          {"ignored", ignored}};
+          {"ignored", ignored},
+          {"pod_creators", pod_creators},
+          {"selectors_without_pods", s.selectors_without_pods}};
 }
 
 }  // namespace netreach_cli

@@ -4,12 +4,15 @@
 #include "netreach.h"
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 
 #include <fmt/format.h>
 
 #include "load/cluster_builder.h"
 #include "load/manifest_reader.h"
+#include "load/var_substitution.h"
+#include "model/kinds.h"
 #include "resolve/model.h"
 #include "whatif/what_if.h"
 
@@ -40,6 +43,44 @@ std::string added_line(const std::string& path, size_t objects, const std::vecto
   return line + ")";
 }
 
+// --var NAME=VALUE and --vars-file FILE; a later definition wins.
+Result<Variables> read_variables(const Options& options, SourceTable& sources) {
+  Variables vars;
+  Diagnostics errors;
+  auto define = [&](std::string_view text, SourcePos pos, std::string_view what) {
+    auto eq = text.find('=');
+    std::string name(text.substr(0, eq == std::string_view::npos ? text.size() : eq));
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+    if (eq == std::string_view::npos || !is_valid_variable_name(name)) {
+      errors.push_back(Diagnostic::error(pos, "",
+                                         fmt::format("{} \"{}\": expected NAME=VALUE with NAME matching "
+                                                     "^[_[:alpha:]][_[:alpha:][:digit:]]*$",
+                                                     what, text)));
+      return;
+    }
+    vars[name] = std::string(text.substr(eq + 1));
+  };
+  for (const auto& path : options.vars_files) {
+    const SourceFile* file = sources.add(SourceFile{path, "", nullptr, true});
+    std::ifstream in(path);
+    if (!in) {
+      errors.push_back(Diagnostic::error(SourcePos{file, 0, 0}, "", fmt::format("--vars-file: cannot read {}", path)));
+      continue;
+    }
+    std::string line;
+    for (uint32_t n = 1; std::getline(in, line); ++n) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      auto first = line.find_first_not_of(" \t");
+      if (first == std::string::npos || line[first] == '#') continue;
+      define(std::string_view(line).substr(first), SourcePos{file, n, static_cast<uint32_t>(first + 1)}, "line");
+    }
+  }
+  const SourceFile* flag = options.vars.empty() ? nullptr : sources.add(SourceFile{"--var", "", nullptr, false});
+  for (const auto& v : options.vars) define(v, SourcePos{flag, 0, 0}, "--var");
+  if (!errors.empty()) return errors;
+  return vars;
+}
+
 LoadOutcome load_input(const ReadInput& read_input, const Options& options, const WhatIf& what_if) {
   LoadOutcome outcome;
   // A malformed change is a usage error: reported before anything is read.
@@ -52,6 +93,14 @@ LoadOutcome load_input(const ReadInput& read_input, const Options& options, cons
   outcome.keep_alive = builder.shared_sources();
   ReadOptions read;
   read.kustomize_program = options.kustomize_program;
+  read.repo_root = options.repo_root;
+  read.exclude = options.exclude;
+  read.lenient = options.lenient;
+  if (auto vars = read_variables(options, builder.sources()); vars) read.vars = std::move(*vars);
+  else {
+    outcome.diagnostics = vars.errors();
+    return outcome;
+  }
   Diagnostics read_errors, warnings;
   auto collect = [&](const Result<Diagnostics>& result) {
     if (result) warnings.insert(warnings.end(), result->begin(), result->end());
@@ -105,6 +154,52 @@ LoadOutcome load_input(const ReadInput& read_input, const Options& options, cons
   return outcome;
 }
 
+// Another project's kind that may create pods netreach does not see: a
+// HelmRelease renders a chart in the cluster, an Argo CD Application may
+// deploy a chart, an operator turns its custom resources into pods. The
+// groups listed are known not to.
+bool may_create_pods(const std::string& api_version_kind) {
+  auto space = api_version_kind.find(' ');
+  if (space == std::string::npos) return false;
+  const std::string api_version = api_version_kind.substr(0, space), kind = api_version_kind.substr(space + 1);
+  if (look_up_kind(api_version, kind).status != KindLookup::Status::UnknownGroup) return false;
+  const std::string group = api_version.substr(0, api_version.find('/'));
+  auto ends_with = [&](std::string_view suffix) {
+    return group.size() >= suffix.size() && group.compare(group.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (group == "helm.toolkit.fluxcd.io") return true;
+  if (group == "argoproj.io") return kind != "AppProject";
+  for (std::string_view quiet : {"toolkit.fluxcd.io", "cert-manager.io", "monitoring.coreos.com", "cilium.io",
+                                 "gateway.networking.k8s.io", "istio.io", "traefik.io", "traefik.containo.us",
+                                 "external-secrets.io", "bitnami.com", "kyverno.io", "kustomize.config.k8s.io",
+                                 "k8s.io", "x-k8s.io", "snapshot.storage.k8s.io"})
+    if (ends_with(quiet)) return false;
+  return true;
+}
+
+// Selectors that select no pod of the input: the policy's subject, or an
+// endpoint peer (which may also select reserved identities).
+std::vector<std::string> selectors_without_pods(const Model& model) {
+  std::vector<std::string> out;
+  const auto& identities = model.identities.all();
+  auto selects = [&](const Selector& selector, bool pods_only) {
+    return std::any_of(identities.begin(), identities.end(), [&](const Identity& id) {
+      return (!pods_only || id.kind == IdentityKind::Pod) && selector.matches(id.labels);
+    });
+  };
+  for (const auto& policy : model.cluster.policies)
+    for (const auto& rule : policy.rules) {
+      if (!rule.node_selector && !selects(rule.subject, true))
+        out.push_back(fmt::format("{} {} ({})", rule.ref.policy_display(), rule.ref.path, rule.ref.pos.to_string()));
+      for (const auto* list : {&rule.ingress, &rule.ingress_deny, &rule.egress, &rule.egress_deny})
+        for (const auto& peer : *list)
+          for (size_t i = 0; i < peer.endpoints.size(); ++i)
+            if (!selects(peer.endpoints[i].selector, false))
+              out.push_back(fmt::format("{} {} ({})", peer.ref.policy_display(), peer.ref.path, peer.ref.pos.to_string()));
+    }
+  return out;
+}
+
 }  // namespace
 
 LoadOutcome load(const std::vector<std::string>& paths, const Options& options) { return load(paths, options, WhatIf{}); }
@@ -147,7 +242,12 @@ Summary summarize(const Model& model) {
     else ++s.policies_knp;
     s.rules += p.rules.size();
   }
-  for (const auto& i : c.ignored) s.ignored.push_back({i.api_version_kind, i.count, i.reason});
+  for (const auto& i : c.ignored) {
+    s.ignored.push_back({i.api_version_kind, i.count, i.reason});
+    if (may_create_pods(i.api_version_kind)) s.pod_creators.push_back({i.api_version_kind, i.count});
+  }
+  std::sort(s.pod_creators.begin(), s.pod_creators.end());
+  s.selectors_without_pods = selectors_without_pods(model);
   std::sort(s.ignored.begin(), s.ignored.end(), [](const auto& a, const auto& b) { return a.kind < b.kind; });
   return s;
 }

@@ -39,6 +39,12 @@ struct Options {
   EnforcementMode enforcement = EnforcementMode::Default;
   bool allow_localhost = true;               // allow-localhost=always, Kubernetes mode (docs/semantics.md#allow-localhost)
   bool enable_node_selector_labels = false;  // docs/semantics.md#fromnodes-and-tonodes
+  // GitOps repositories: Flux Kustomizations and Argo CD Applications in the
+  // input are built from the repository (README, "GitOps repositories").
+  std::string repo_root;                // "" = the nearest directory with .git above each input
+  std::vector<std::string> vars;        // "NAME=VALUE": Flux postBuild variables the repository lacks
+  std::vector<std::string> vars_files;  // files of NAME=VALUE lines (# comments), the same
+  std::vector<std::string> exclude;     // globs of paths neither read nor built
 };
 
 class Model;
@@ -111,6 +117,13 @@ struct Summary {
     std::string reason;
   };
   std::vector<Ignored> ignored;
+  // Objects that may create pods the input does not hold (HelmRelease, Argo
+  // CD Applications, operators' custom resources), as "apiVersion Kind" and
+  // count; and the policy selectors (subject or peer) that select no pod of
+  // the input, as "CNP shop/api spec.ingress[0].fromEndpoints[0] (file:line)".
+  // When both are non-empty, the selected pods may be created by the former.
+  std::vector<std::pair<std::string, size_t>> pod_creators;
+  std::vector<std::string> selectors_without_pods;
 };
 Summary summarize(const Model& model);
 

@@ -1,6 +1,7 @@
 #include "load/kustomize.h"
 
 #include "load/child_process.h"
+#include "load/gitops_repository.h"
 #include "load/kustomize_error.h"
 
 #include <sys/stat.h>
@@ -97,8 +98,9 @@ Diagnostics check_plugin_file(const std::string& path, const std::string& kustom
 class KustomizationWalker {
  public:
   KustomizationWalker(FileRegistry& files, const YamlLimits& limits,
-                      const std::function<void(const std::string&)>& on_resource_file)
-      : files_(files), limits_(limits), on_resource_file_(on_resource_file) {}
+                      const std::function<void(const std::string&)>& on_resource_file,
+                      const std::string& allowed_root)
+      : files_(files), limits_(limits), on_resource_file_(on_resource_file), allowed_root_(allowed_root) {}
 
   // `plugin_context`: the kustomization produces plugin configs (it is listed
   // under generators/transformers), so its resources are checked, not indexed.
@@ -108,6 +110,18 @@ class KustomizationWalker {
     if (ec || !visited_.insert(canonical.string()).second) return {};
     auto k = load_kustomization(dir, files_, limits_);
     if (!k) return k.errors();
+    if (!allowed_root_.empty()) {
+      if (k->helm_charts)
+        return {Diagnostic::error(*k->helm_charts, "helmCharts",
+                                  fmt::format("{} inflates Helm charts, which netreach does not run; render the "
+                                              "chart (helm template NAME DIR | netreach ... -f -) or skip this "
+                                              "root with --exclude",
+                                              k->file))};
+      for (const auto* list : {&k->resources, &k->plugins, &k->files})
+        for (const auto& ref : *list)
+          if (!is_remote_reference(k->dir, ref.value) && !is_inside(join_display_path(k->dir, ref.value), allowed_root_))
+            return {outside_refused(*k, ref)};
+    }
     for (const auto& ref : k->resources) {
       if (is_remote_reference(k->dir, ref.value)) return {remote_refused(*k, ref)};
       std::string path = join_display_path(k->dir, ref.value);
@@ -145,11 +159,64 @@ class KustomizationWalker {
                     k.file, ref.value));
   }
 
+  Diagnostic outside_refused(const Kustomization& k, const KustomizationRef& ref) const {
+    return Diagnostic::error(
+        ref.pos, "",
+        fmt::format("{} references \"{}\", which resolves to {}, outside the repository root {}; "
+                    "Flux reads only files inside the repository",
+                    k.file, ref.value, resolved_path(join_display_path(k.dir, ref.value)), allowed_root_));
+  }
+
   FileRegistry& files_;
   const YamlLimits& limits_;
   const std::function<void(const std::string&)>& on_resource_file_;
+  std::string allowed_root_;
   std::set<std::string> visited_;
 };
+
+// A string naming a file (not an inline patch).
+void add_file_ref(const YamlNode* node, Kustomization& k) {
+  if (!node || !node->is_scalar() || node->text().empty()) return;
+  const std::string& text = node->text();
+  if (text.find('\n') != std::string::npos) return;  // inline content
+  k.files.push_back({text, node->pos()});
+}
+
+// The fields of a kustomization, other than resources and plugins, that name
+// files (kustomize api/types/kustomization.go).
+void collect_file_references(const YamlNode::Entry& entry, Kustomization& k) {
+  const YamlNode& value = entry.value;
+  auto each_item = [&](auto&& fn) {
+    if (value.is_sequence())
+      for (const auto& item : value.items()) fn(item);
+  };
+  if (entry.key == "helmCharts" && !value.is_null()) {
+    k.helm_charts = value.pos();
+  } else if (entry.key == "patchesStrategicMerge" || entry.key == "crds" || entry.key == "configurations") {
+    each_item([&](const YamlNode& item) { add_file_ref(&item, k); });
+  } else if (entry.key == "patches" || entry.key == "patchesJson6902" || entry.key == "replacements") {
+    each_item([&](const YamlNode& item) {
+      if (item.is_mapping()) add_file_ref(item.find("path"), k);
+    });
+  } else if (entry.key == "configMapGenerator" || entry.key == "secretGenerator") {
+    each_item([&](const YamlNode& item) {
+      if (!item.is_mapping()) return;
+      add_file_ref(item.find("env"), k);
+      for (const char* field : {"files", "envs"})
+        if (const YamlNode* list = item.find(field); list && list->is_sequence())
+          for (const auto& f : list->items()) {
+            if (!f.is_scalar()) continue;
+            // "key=path" names the file after the first '='.
+            std::string text = f.text();
+            if (auto eq = text.find('='); eq != std::string::npos && std::string_view(field) == "files")
+              text = text.substr(eq + 1);
+            if (!text.empty()) k.files.push_back({text, f.pos()});
+          }
+    });
+  } else if (entry.key == "openapi" && value.is_mapping()) {
+    add_file_ref(value.find("path"), k);
+  }
+}
 
 }  // namespace
 
@@ -173,6 +240,7 @@ Result<Kustomization> load_kustomization(const std::string& dir, FileRegistry& f
                              fmt::format("a kustomization must be a mapping, not a {}",
                                          root.type_name()));
   for (const auto& entry : root.entries()) {
+    collect_file_references(entry, k);
     const bool is_resource =
         entry.key == "resources" || entry.key == "bases" || entry.key == "components";
     const bool is_plugin =
@@ -219,8 +287,9 @@ bool is_remote_reference(const std::string& dir, const std::string& entry) {
 
 Diagnostics walk_kustomization(const std::string& dir, FileRegistry& files,
                                const YamlLimits& limits,
-                               const std::function<void(const std::string&)>& on_resource_file) {
-  KustomizationWalker walker(files, limits, on_resource_file);
+                               const std::function<void(const std::string&)>& on_resource_file,
+                               const std::string& allowed_root) {
+  KustomizationWalker walker(files, limits, on_resource_file, allowed_root);
   return walker.visit(dir, false);
 }
 
@@ -235,6 +304,7 @@ std::string trim(std::string s) {
 
 Result<KustomizeBuildOutput> run_kustomize_build(const std::string& dir, SourcePos at,
                                                  const KustomizeBuildOptions& options) {
+  const std::string& shown = options.display_dir.empty() ? dir : options.display_dir;
   std::string program = options.program;
   std::string executable;
   if (program.empty()) {
@@ -245,28 +315,39 @@ Result<KustomizeBuildOutput> run_kustomize_build(const std::string& dir, SourceP
       return Diagnostic::error(
           at, "",
           fmt::format("cannot build kustomization {}: neither kustomize nor kubectl is installed",
-                      dir));
+                      shown));
   } else if (program != "kustomize" && program != "kubectl") {
     return Diagnostic::error(
         at, "",
         fmt::format("cannot build kustomization {}: unknown kustomize program \"{}\" "
                     "(expected kustomize or kubectl)",
-                    dir, program));
+                    shown, program));
   } else {
     executable = find_on_path(program);
     if (executable.empty())
       return Diagnostic::error(
           at, "",
-          fmt::format("cannot build kustomization {}: {} is not installed", dir, program));
+          fmt::format("cannot build kustomization {}: {} is not installed", shown, program));
   }
-  // No --enable-alpha-plugins, --enable-exec, --enable-helm or
-  // --load-restrictor: the defaults keep kustomize inside the tree.
+  // No --enable-alpha-plugins, --enable-exec or --enable-helm; the load
+  // restrictor stays at its default (inside the kustomization's tree) except
+  // for Flux's builds, whose paths were checked against the repository root.
   std::vector<std::string> argv =
       program == "kustomize" ? std::vector<std::string>{executable, "build", dir}
                              : std::vector<std::string>{executable, "kustomize", dir};
+  if (options.files_anywhere_in_repository) {
+    argv.push_back("--load-restrictor");
+    argv.push_back("LoadRestrictionsNone");
+  }
   auto child = run_child(argv, options.timeout, options.max_output_bytes, at);
   if (!child) return child.errors();
-  std::string command = fmt::format("{} {} {}", program, argv[1], dir);
+  std::string command = fmt::format("{} {} {}{}", program, argv[1], shown,
+                                    options.files_anywhere_in_repository ? " --load-restrictor LoadRestrictionsNone" : "");
+  if (!options.display_dir.empty()) {
+    // The temporary directory means nothing to the user.
+    for (size_t at_pos = 0; (at_pos = child->err.find(dir, at_pos)) != std::string::npos; at_pos += shown.size())
+      child->err.replace(at_pos, dir.size(), shown);
+  }
   if (child->too_much_output)
     return Diagnostic::error(
         at, "",

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,11 @@ struct Kustomization {
   std::string file;  // display path of the kustomization file
   std::vector<KustomizationRef> resources;  // resources, bases and components
   std::vector<KustomizationRef> plugins;    // generators, transformers, validators (paths)
+  // Every other file the kustomization reads (patch, generator, replacement,
+  // CRD and configuration files, the openapi schema): checked against the
+  // repository root when the load restrictor is off.
+  std::vector<KustomizationRef> files;
+  std::optional<SourcePos> helm_charts;  // a `helmCharts:` field: kustomize would need helm
 };
 
 // Parses the kustomization in `dir`. Inline plugin configs that ask for a
@@ -74,9 +80,15 @@ bool is_remote_reference(const std::string& dir, const std::string& entry);
 // references and plugin configs asking for functions. Calls `on_resource_file`
 // with the display path of every local resource file. Each directory is
 // visited once, so include cycles terminate.
+//
+// With `allowed_root` (a repository root: the build will run without
+// kustomize's load restrictor, as Flux does), every path the tree references
+// (resources, components, patches, generator files, ...) must resolve, through
+// symlinks, inside that root; one that does not is refused at its line.
 Diagnostics walk_kustomization(const std::string& dir, FileRegistry& files,
                                const YamlLimits& limits,
-                               const std::function<void(const std::string&)>& on_resource_file);
+                               const std::function<void(const std::string&)>& on_resource_file,
+                               const std::string& allowed_root = "");
 
 struct KustomizeBuildOptions {
   // "kustomize", "kubectl" or "" (kustomize when on PATH, else kubectl).
@@ -85,6 +97,12 @@ struct KustomizeBuildOptions {
   // Output (stdout + stderr) beyond this kills the build: an error, never an
   // unbounded buffer (a kustomization may include a huge file).
   uint64_t max_output_bytes = 256ull << 20;
+  // Flux's build: `--load-restrictor LoadRestrictionsNone`, used only after
+  // walk_kustomization() checked every path against the repository root.
+  bool files_anywhere_in_repository = false;
+  // How the build is named in messages when `dir` is a temporary directory
+  // netreach wrote (the Flux kustomization); its path is replaced by this.
+  std::string display_dir;
 };
 
 struct KustomizeBuildOutput {

@@ -14,6 +14,10 @@
 //    outside those roots. Symlinks that leave the tree are not followed, and
 //    symlink loops are detected.
 //
+// Flux Kustomizations and Argo CD Applications found in what is read are
+// built from the repository (README, "GitOps repositories"): a directory whose paths they
+// cover is read only through them, each root is built once, two at a time.
+//
 // Objects coming from kustomize output get their positions transplanted from
 // the original file when one original document matches by kind, name and
 // namespace (kustomize rewrites some fields but keeps the shape), so errors and
@@ -26,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "load/var_substitution.h"
 #include "load/yaml_stream.h"
 #include "model/diagnostic.h"
 #include "model/source.h"
@@ -39,6 +44,16 @@ struct ReadOptions {
   // A kustomize run taking longer is killed and reported as an error.
   std::chrono::seconds kustomize_timeout{120};
   YamlLimits yaml_limits;
+
+  // GitOps repositories (load/flux.h, load/argocd.h): Flux Kustomizations and
+  // Argo CD Applications found in the input are built from the repository.
+  std::string repo_root;              // "" = the nearest directory with .git above the input
+  Variables vars;                     // values for postBuild variables the repository lacks
+  std::vector<std::string> exclude;   // globs of paths not read or built
+  // A root that cannot be built and an unresolved variable are warnings
+  // (the root skipped, the variable left as written) instead of errors.
+  bool lenient = false;
+  unsigned parallel_builds = 2;       // kustomize runs at a time
 };
 
 // One object found in the input.
