@@ -177,8 +177,10 @@ void ClusterBuilder::add(const YamlNode& object) {
   if (found.status == KindLookup::Status::UnknownGroup) {
     // Another project's kinds: counted and listed, with the reason they do not matter.
     return ignore(fmt::format("{} {}", api_version, kind),
-                  kind == "Kustomization" ? "a kustomization file given as a manifest (pass its directory to build it)"
-                                          : "does not affect L3/L4 reachability");
+                  kind == "Kustomization" && api_version.rfind("kustomize.toolkit.fluxcd.io/", 0) == 0
+                      ? "a Flux Kustomization: its path is built when it is in the input's repository"
+                  : kind == "Kustomization" ? "a kustomization file given as a manifest (pass its directory to build it)"
+                                            : "does not affect L3/L4 reachability");
   }
   const KindInfo& info = *found.info;
   switch (info.role) {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "load/kustomize.h"
+#include "load/object_fields.h"
 
 namespace netreach {
 namespace {
@@ -27,24 +28,6 @@ std::string json_string(std::string_view text) {
     }
   }
   return out + "\"";
-}
-
-Diagnostic type_error(const YamlNode& node, std::string field, std::string_view expected) {
-  return Diagnostic::error(node.pos(), std::move(field),
-                           fmt::format("expected {}, found a {}", expected, node.type_name()));
-}
-
-// The string at `field` of `parent` (absent or null: ""), or an error.
-bool read_string(const YamlNode& parent, std::string_view key, const std::string& field, std::string& out,
-                 Diagnostics& errors) {
-  const YamlNode* node = parent.find(key);
-  if (!node || node->is_null()) return false;
-  if (!node->is_scalar()) {
-    errors.push_back(type_error(*node, field, "a string"));
-    return false;
-  }
-  out = node->text();
-  return true;
 }
 
 }  // namespace
@@ -94,34 +77,35 @@ Result<FluxKustomization> parse_flux_kustomization(const YamlNode& object) {
   k.pos = object.pos();
   k.path_pos = object.pos();
   if (const YamlNode* metadata = object.find("metadata"); metadata && metadata->is_mapping()) {
-    read_string(*metadata, "name", "metadata.name", k.name, errors);
-    read_string(*metadata, "namespace", "metadata.namespace", k.namespace_, errors);
+    k.name = optional_string(*metadata, "name", "metadata.name", errors);
+    k.namespace_ = optional_string(*metadata, "namespace", "metadata.namespace", errors);
   }
   const YamlNode* spec = object.find("spec");
   if (!spec || !spec->is_mapping()) {
-    if (spec && !spec->is_null()) return type_error(*spec, "spec", "a mapping");
+    if (spec && !spec->is_null()) return field_type_error(*spec, "spec", "a mapping");
     return Diagnostic::error(object.pos(), "spec", fmt::format("{} has no spec", k.display()));
   }
-  if (read_string(*spec, "path", "spec.path", k.path, errors)) k.path_pos = spec->find("path")->pos();
+  k.path = optional_string(*spec, "path", "spec.path", errors);
+  if (!k.path.empty()) k.path_pos = spec->find("path")->pos();
   if (k.path.empty()) k.path = "./";
   if (const YamlNode* ref = spec->find("sourceRef"); ref && ref->is_mapping()) {
-    read_string(*ref, "kind", "spec.sourceRef.kind", k.source_kind, errors);
-    read_string(*ref, "name", "spec.sourceRef.name", k.source_name, errors);
-    read_string(*ref, "namespace", "spec.sourceRef.namespace", k.source_namespace, errors);
+    k.source_kind = optional_string(*ref, "kind", "spec.sourceRef.kind", errors);
+    k.source_name = optional_string(*ref, "name", "spec.sourceRef.name", errors);
+    k.source_namespace = optional_string(*ref, "namespace", "spec.sourceRef.namespace", errors);
   } else if (ref && !ref->is_null()) {
-    errors.push_back(type_error(*ref, "spec.sourceRef", "a mapping"));
+    errors.push_back(field_type_error(*ref, "spec.sourceRef", "a mapping"));
   }
   if (k.source_namespace.empty()) k.source_namespace = k.namespace_;
-  read_string(*spec, "targetNamespace", "spec.targetNamespace", k.target_namespace, errors);
-  read_string(*spec, "namePrefix", "spec.namePrefix", k.name_prefix, errors);
-  read_string(*spec, "nameSuffix", "spec.nameSuffix", k.name_suffix, errors);
+  k.target_namespace = optional_string(*spec, "targetNamespace", "spec.targetNamespace", errors);
+  k.name_prefix = optional_string(*spec, "namePrefix", "spec.namePrefix", errors);
+  k.name_suffix = optional_string(*spec, "nameSuffix", "spec.nameSuffix", errors);
   if (const YamlNode* components = spec->find("components"); components && !components->is_null()) {
     k.components_pos = components->pos();
-    if (!components->is_sequence()) errors.push_back(type_error(*components, "spec.components", "a list of paths"));
+    if (!components->is_sequence()) errors.push_back(field_type_error(*components, "spec.components", "a list of paths"));
     else
       for (size_t i = 0; i < components->items().size(); ++i) {
         const YamlNode& item = components->items()[i];
-        if (!item.is_scalar()) errors.push_back(type_error(item, fmt::format("spec.components[{}]", i), "a path"));
+        if (!item.is_scalar()) errors.push_back(field_type_error(item, fmt::format("spec.components[{}]", i), "a path"));
         else k.components.push_back(item.text());
       }
   }
@@ -129,20 +113,20 @@ Result<FluxKustomization> parse_flux_kustomization(const YamlNode& object) {
     const YamlNode* list = spec->find(field);
     if (!list || list->is_null()) continue;
     if (!list->is_sequence()) {
-      errors.push_back(type_error(*list, fmt::format("spec.{}", field), "a list"));
+      errors.push_back(field_type_error(*list, fmt::format("spec.{}", field), "a list"));
       continue;
     }
     (std::string_view(field) == "patches" ? k.patches_json : k.images_json) = yaml_to_json(*list);
   }
   if (const YamlNode* post = spec->find("postBuild"); post && !post->is_null()) {
-    if (!post->is_mapping()) return type_error(*post, "spec.postBuild", "a mapping");
+    if (!post->is_mapping()) return field_type_error(*post, "spec.postBuild", "a mapping");
     k.post_build = true;
     if (const YamlNode* subst = post->find("substitute"); subst && !subst->is_null()) {
-      if (!subst->is_mapping()) errors.push_back(type_error(*subst, "spec.postBuild.substitute", "a mapping of strings"));
+      if (!subst->is_mapping()) errors.push_back(field_type_error(*subst, "spec.postBuild.substitute", "a mapping of strings"));
       else
         for (const auto& e : subst->entries()) {
           std::string field = "spec.postBuild.substitute." + e.key;
-          if (!e.value.is_scalar()) errors.push_back(type_error(e.value, field, "a string"));
+          if (!e.value.is_scalar()) errors.push_back(field_type_error(e.value, field, "a string"));
           else if (!is_valid_variable_name(e.key))
             errors.push_back(Diagnostic::error(e.key_pos, field,
                                                fmt::format("\"{}\" is not a valid variable name (Flux requires "
@@ -157,19 +141,19 @@ Result<FluxKustomization> parse_flux_kustomization(const YamlNode& object) {
         }
     }
     if (const YamlNode* from = post->find("substituteFrom"); from && !from->is_null()) {
-      if (!from->is_sequence()) errors.push_back(type_error(*from, "spec.postBuild.substituteFrom", "a list"));
+      if (!from->is_sequence()) errors.push_back(field_type_error(*from, "spec.postBuild.substituteFrom", "a list"));
       else
         for (size_t i = 0; i < from->items().size(); ++i) {
           const YamlNode& item = from->items()[i];
           std::string field = fmt::format("spec.postBuild.substituteFrom[{}]", i);
           if (!item.is_mapping()) {
-            errors.push_back(type_error(item, field, "a mapping"));
+            errors.push_back(field_type_error(item, field, "a mapping"));
             continue;
           }
           FluxSubstituteFrom ref;
           ref.pos = item.pos();
-          read_string(item, "kind", field + ".kind", ref.kind, errors);
-          read_string(item, "name", field + ".name", ref.name, errors);
+          ref.kind = optional_string(item, "kind", field + ".kind", errors);
+          ref.name = optional_string(item, "name", field + ".name", errors);
           if (const YamlNode* optional = item.find("optional"); optional && optional->as_bool())
             ref.optional = *optional->as_bool();
           if (ref.kind != "ConfigMap" && ref.kind != "Secret")

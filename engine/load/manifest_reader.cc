@@ -302,6 +302,15 @@ class Reader {
       }
       return k;
     }
+    // The object by name and the path it deploys: how the copy of an object
+    // read as written is recognised once a build has delivered it.
+    std::string reach_key() const {
+      std::string k = display();
+      if (flux) k += "\n" + flux->path;
+      if (argo)
+        for (const auto& s : argo->sources) k += "\n" + s.path;
+      return k;
+    }
   };
 
   // Reads the Flux Kustomizations and Argo CD Applications of a directory's
@@ -510,7 +519,9 @@ class Reader {
       // directory holding itself (flux-system deploys clusters/prod, which
       // holds it), as the cluster's bootstrap did, then the others in order;
       // one at a time, since each may reach the next.
-      std::erase_if(scanned_, [&](const PendingRoot& r) { return processed_.count(r.key()); });
+      // An object met through a build is the one the tool applies; the
+      // same object as written (before its parent's patches) is not built.
+      std::erase_if(scanned_, [&](const PendingRoot& r) { return reached_.count(r.reach_key()); });
       if (scanned_.empty()) return;
       auto self = std::find_if(scanned_.begin(), scanned_.end(), [&](const PendingRoot& r) {
         return r.flux && r.flux->pos.file &&
@@ -584,6 +595,7 @@ class Reader {
 
   void prepare_root(PendingRoot& root, std::vector<std::unique_ptr<Build>>& builds) {
     if (!processed_.insert(root.key()).second) return;  // met again (flux-system reads itself)
+    reached_.insert(root.reach_key());
     if (root.flux) return prepare_flux(*root.flux, builds);
     prepare_argo(*root.argo, builds);
   }
@@ -974,6 +986,7 @@ class Reader {
   bool repo_looked_up_ = false;
   std::vector<PendingRoot> queue_, scanned_;
   std::set<std::string> processed_;   // PendingRoot::key() of the objects handled
+  std::set<std::string> reached_;     // PendingRoot::reach_key() of the same
   std::set<std::string> built_keys_;  // directory + what is applied to it
   std::set<std::string> gitops_objects_;
   std::set<std::string> warned_variables_;

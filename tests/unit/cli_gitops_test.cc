@@ -133,40 +133,51 @@ TEST_CASE("GitOps: an unresolved variable is an error naming it, its file and th
   REQUIRE_PROGRAM("kubectl");
   RepoCopy repo(kFlux);
   repo.replace("clusters/prod/cluster-vars.yaml", "  API_PORT: \"8080\"\n", "");
-  const std::vector<std::string> base{"-f", repo.path("clusters/prod"), "--repo-root", repo.path()};
-  auto with = [&](std::vector<std::string> args, std::vector<std::string> more) {
-    args.insert(args.end(), base.begin(), base.end());
+  auto run = [&](std::string command, std::vector<std::string> more) {
+    std::vector<std::string> args{command, "-f", repo.path("clusters/prod"), "--repo-root", repo.path()};
     args.insert(args.end(), more.begin(), more.end());
-    return args;
+    return run_netreach(args);
   };
-  CliRun r = run_netreach(with({"summary"}, {}));
+  CliRun r = run("summary", {});
   INFO(describe(r));
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("variable ${API_PORT} has no value"));
-  CHECK_THAT(r.err, Catch::Contains("Flux Kustomization flux-system/apps"));
-  CHECK_THAT(r.err, Catch::Contains("apps/base/web/cnp.yaml:"));
+  CHECK_THAT(r.err, Catch::Contains("apps/base/api/deployment.yaml:21:26: error: variable ${API_PORT} has no value: "
+                                    "Flux Kustomization flux-system/apps"));
   CHECK_THAT(r.err, Catch::Contains("--var API_PORT=VALUE"));
 
-  CliRun given = run_netreach(with({"check"}, {"--var", "API_PORT=8080", "-e", repo.path("expectations.yaml")}));
+  CliRun given = run("check", {"--var", "API_PORT=8080", "-e", repo.path("expectations.yaml")});
   INFO(describe(given));
   CHECK(given.exit_code == 0);
   repo.write("vars.env", "# values kept in a sealed Secret\nAPI_PORT=8080\n");
-  CliRun from_file = run_netreach(with({"check"}, {"--vars-file", repo.path("vars.env"), "-e", repo.path("expectations.yaml")}));
+  CliRun from_file = run("check", {"--vars-file", repo.path("vars.env"), "-e", repo.path("expectations.yaml")});
   INFO(describe(from_file));
   CHECK(from_file.exit_code == 0);
-  CliRun bad = run_netreach(with({"summary"}, {"--var", "API-PORT"}));
+  CliRun bad = run("summary", {"--var", "API-PORT"});
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Catch::Contains("expected NAME=VALUE"));
+}
 
-  // --lenient: left as written, one warning per variable; the policies that
-  // are then invalid are ignored with a warning, the rest loads.
-  CliRun lenient = run_netreach(with({"summary"}, {"--lenient"}));
+TEST_CASE("GitOps: --lenient leaves an unresolved variable as written, once, and loads the rest", "[cli][gitops][kubectl]") {
+  REQUIRE_PROGRAM("kubectl");
+  RepoCopy repo(kFlux);
+  repo.replace("clusters/prod/apps.yaml", "      FRONTEND_TIER: frontend\n", "");
+  const std::vector<std::string> args{"summary", "-f", repo.path("clusters/prod"), "--repo-root", repo.path()};
+  CliRun strict = run_netreach(args);
+  CHECK(strict.exit_code == 2);
+  CHECK_THAT(strict.err, Catch::Contains("apps/base/api/cnp.yaml:16:15: error: variable ${FRONTEND_TIER} has no value"));
+
+  auto lenient_args = args;
+  lenient_args.push_back("--lenient");
+  CliRun lenient = run_netreach(lenient_args);
   INFO(describe(lenient));
   CHECK(lenient.exit_code == 0);
-  CHECK_THAT(lenient.err, Catch::Contains("left as written, --lenient"));
+  CHECK_THAT(lenient.err, Catch::Contains("(left as written, --lenient)"));
   size_t warnings = 0;
-  for (size_t at = 0; (at = lenient.err.find("variable ${API_PORT} has no value", at)) != std::string::npos; ++at) ++warnings;
+  for (size_t at = 0; (at = lenient.err.find("variable ${FRONTEND_TIER} has no value", at)) != std::string::npos; ++at)
+    ++warnings;
   CHECK(warnings == 1);
+  // The policy holding it is invalid now: ignored with a warning, like any.
+  CHECK_THAT(lenient.err, Catch::Contains("invalid label value \"${FRONTEND_TIER}\""));
   CHECK_THAT(lenient.out, Catch::Contains("workloads: 3"));
 }
 
