@@ -31,12 +31,7 @@ std::string ArgoApplication::display() const {
   return fmt::format("Argo CD Application {}/{}", namespace_.empty() ? "default" : namespace_, name);
 }
 
-bool is_argo_application(const YamlNode& object) {
-  const YamlNode* api = object.find("apiVersion");
-  const YamlNode* kind = object.find("kind");
-  return api && kind && api->is_scalar() && kind->is_scalar() && kind->text() == "Application" &&
-         api->text().rfind("argoproj.io/", 0) == 0;
-}
+bool is_argo_application(const YamlNode& object) { return has_group_kind(object, "argoproj.io", "Application"); }
 
 Result<ArgoApplication> parse_argo_application(const YamlNode& object) {
   ArgoApplication app;

@@ -37,12 +37,7 @@ std::string FluxKustomization::display() const {
 }
 
 bool is_flux_kustomization(const YamlNode& object) {
-  const YamlNode* api = object.find("apiVersion");
-  const YamlNode* kind = object.find("kind");
-  if (!api || !kind || !api->is_scalar() || !kind->is_scalar() || kind->text() != "Kustomization") return false;
-  const std::string& v = api->text();
-  return v.size() > kFluxKustomizeGroup.size() && v.compare(0, kFluxKustomizeGroup.size(), kFluxKustomizeGroup) == 0 &&
-         v[kFluxKustomizeGroup.size()] == '/';
+  return has_group_kind(object, kFluxKustomizeGroup, "Kustomization");
 }
 
 std::string yaml_to_json(const YamlNode& node) {

@@ -108,13 +108,15 @@ class Reader {
     KustomizeBuildOptions options;
     OriginalIndex originals;
     size_t files = 0;          // files below the root (what is lost if it fails)
+    bool one_of_many = true;   // not the one kustomization the user named: --exclude can skip it
     Result<KustomizeBuildOutput> output = Diagnostics{};
     std::function<void(Build&)> on_built;  // reads the output
   };
 
-  std::unique_ptr<Build> prepare_kustomization(const std::string& dir) {
+  std::unique_ptr<Build> prepare_kustomization(const std::string& dir, bool one_of_many = true) {
     auto build = std::make_unique<Build>();
     build->dir = build->root = dir;
+    build->one_of_many = one_of_many;
     build->at = at_file(find_kustomization_file(dir));
     // Refuse remote references and functions before kustomize could reach
     // for the network, and collect the originals for position transplant.
@@ -170,7 +172,7 @@ class Reader {
     if (!options_.lenient) {
       for (size_t i = 0; i < problems.size(); ++i) {
         Diagnostic d = problems[i];
-        if (i == 0 && d.severity == Severity::Error)
+        if (i == 0 && d.severity == Severity::Error && build.one_of_many)
           d.message += fmt::format("\n  (root {}{}: skip it with --exclude {}, or load the rest with --lenient)",
                                    build.root, what, build.root);
         report({d});
@@ -202,7 +204,7 @@ class Reader {
     if (!find_kustomization_file(dir).empty()) {
       if (excluded(dir)) return note_excluded(dir);
       std::vector<std::unique_ptr<Build>> builds;
-      if (auto b = prepare_kustomization(dir)) builds.push_back(std::move(b));
+      if (auto b = prepare_kustomization(dir, false)) builds.push_back(std::move(b));
       return run_builds(builds);
     }
     Diagnostics planned;

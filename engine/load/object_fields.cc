@@ -4,6 +4,14 @@
 
 namespace netreach {
 
+bool has_group_kind(const YamlNode& object, std::string_view group, std::string_view kind) {
+  const YamlNode* api = object.find("apiVersion");
+  const YamlNode* k = object.find("kind");
+  if (!api || !k || !api->is_scalar() || !k->is_scalar() || k->text() != kind) return false;
+  const std::string& v = api->text();
+  return v.size() > group.size() && v.compare(0, group.size(), group) == 0 && v[group.size()] == '/';
+}
+
 Diagnostic field_type_error(const YamlNode& node, std::string field, std::string_view expected) {
   return Diagnostic::error(node.pos(), std::move(field), fmt::format("expected {}, found a {}", expected, node.type_name()));
 }

@@ -10,6 +10,9 @@
 
 namespace netreach {
 
+// Is `object` of `kind` in the API group `group` (any version)?
+bool has_group_kind(const YamlNode& object, std::string_view group, std::string_view kind);
+
 // "expected a string, found a mapping" at `node`, for `field`.
 Diagnostic field_type_error(const YamlNode& node, std::string field, std::string_view expected);
 
