@@ -12,7 +12,7 @@ TEST_CASE("repository URLs: one form for https, scp-like and ssh URLs", "[load][
   CHECK(normalise_repo_url("https://gitlab.example.org/group/sub/repo") == "gitlab.example.org/group/sub/repo");
 }
 
-TEST_CASE("--exclude: globs match a path or one of its parents", "[load][gitops]") {
+TEST_CASE("exclusion (--exclude): globs match a path or one of its parents", "[load][gitops]") {
   CHECK(is_excluded({"infrastructure/crds"}, {"infrastructure/*"}));
   CHECK(is_excluded({"./infrastructure/crds/kustomization.yaml"}, {"infrastructure/crds"}));
   CHECK(is_excluded({"repo/apps/staging", "apps/staging"}, {"apps/staging/"}));
