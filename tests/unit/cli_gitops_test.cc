@@ -1,8 +1,8 @@
 // GitOps repositories through the real binary and a real `kubectl kustomize`:
 // the Flux and Argo CD fixtures (tests/data/gitops/) load and pass their
 // expectations, and what goes wrong in a repository is reported as the README
-// ("GitOps repositories: Flux and Argo CD") says. Each test needs kubectl (and
-// some git); without it the test is reported as skipped.
+// ("GitOps repositories: Flux and Argo CD") says. Each test needs kubectl (one
+// also git); without it the test is reported as skipped.
 #include <catch2/catch.hpp>
 
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli_support.h"
+#include "outside_programs.h"
 
 using netreach::testing::CliRun;
 using netreach::testing::run_netreach;
@@ -24,18 +25,15 @@ namespace {
 const std::string kFlux = "tests/data/gitops/flux";
 const std::string kArgo = "tests/data/gitops/argocd";
 
-bool on_path(const std::string& program) {
-  return run_shell("command -v " + program + " >/dev/null").exit_code == 0;
-}
-
-// Ends the current test when `program` is missing, saying so. (The tests
-// carry the [kubectl] tag, by which CTest reports them as skipped.)
-#define REQUIRE_PROGRAM(program)                     \
-  do {                                               \
-    if (!on_path(program)) {                         \
-      WARN("SKIPPED: " program " is not installed"); \
-      return;                                        \
-    }                                                \
+// The tests carry the [kubectl] tag (tests/unit/outside_programs.h): CTest
+// reports them as skipped without kubectl. Run directly, this says why the
+// test stops.
+#define REQUIRE_PROGRAM(program)                                                       \
+  do {                                                                                 \
+    if (!netreach::testing::have_program(program)) {                                   \
+      netreach::testing::skip_test(std::string(program) + " is not installed");        \
+      return;                                                                          \
+    }                                                                                  \
   } while (0)
 
 std::string describe(const CliRun& r) {
