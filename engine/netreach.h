@@ -5,6 +5,7 @@
 //            from in-memory texts
 //   query()  "can A reach B on port P" -> QueryResult (verdict + explanation)
 //   check()  an expectations file -> CheckReport
+//   lint()   the risky spots of the policies -> Findings
 //
 // A Model is immutable once loaded; queries read it as const. Errors are
 // values (Diagnostic, with file:line and field path); nothing here throws.
@@ -19,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "lint/finding.h"
 #include "model/diagnostic.h"
 #include "model/port_set.h"
 #include "model/protocol.h"
@@ -330,6 +332,14 @@ Result<RevisionTree> revision_tree(const std::string& dir, const std::string& re
 // policies whose subject is the sender on egress or the receiver on ingress,
 // relabelled workloads, pods and namespaces at either end).
 ReachabilityDiff diff_reachability(const Model& before, const Model& after, const ClusterGraphQuery& query);
+
+// ---- lint --------------------------------------------------------------------
+
+// The risky spots of the input's policies (lint/finding.h: one Finding per
+// spot, each of a rule of lint_rules()), sorted by file and line. The words
+// of a finding name the pods (NS/NAME) and ports concerned; the rules' own
+// words are in lint_rules().
+std::vector<Finding> lint(const Model& model);
 
 // ---- check -------------------------------------------------------------------
 

@@ -123,11 +123,29 @@ std::string pattern_example(const std::string& pattern) {
   return out;
 }
 
+// As PortProtocol::covers_number: port 0 alone is every port; an endPort at
+// or below port is the single port.
+void add_numeric_port(PortSet& out, const PortProtocol& pp, Protocol p) {
+  if (pp.port == 0 && pp.end_port == 0) out.add(p, 0, 65535);
+  else out.add(p, pp.port, pp.end_port > pp.port ? pp.end_port : pp.port);
+}
+
 }  // namespace
+
+std::optional<PortSet> numeric_ports(const PeerRule& pr) {
+  if (!pr.has_to_ports) return pr.has_icmps ? PortSet::none() : PortSet::all();
+  PortSet out;
+  for (const auto& pp : pr.ports) {
+    if (pp.is_named()) return std::nullopt;
+    for (Protocol p : kPortProtocols)
+      if (pp.covers_protocol(p)) add_numeric_port(out, pp, p);
+  }
+  return out;
+}
 
 class IdentityGraphBuilder {
  public:
-  explicit IdentityGraphBuilder(const Model& m) : m_(m) {}
+  IdentityGraphBuilder(const Model& m, bool record_one_sided) : m_(m), record_one_sided_(record_one_sided) {}
 
   IdentityGraph build() {
     make_vertices();
@@ -138,6 +156,7 @@ class IdentityGraphBuilder {
 
  private:
   const Model& m_;
+  const bool record_one_sided_;
   IdentityGraph g_;
   std::vector<VertexId> externals_;  // Address and Fqdn vertices, sorted
   std::vector<PeerSet> peer_sets_;
@@ -428,10 +447,7 @@ class IdentityGraphBuilder {
       for (Protocol p : kPortProtocols) {
         if (!pp.covers_protocol(p)) continue;
         if (!pp.is_named()) {
-          // As PortProtocol::covers_number: port 0 alone is every port; an
-          // endPort at or below port is the single port.
-          if (pp.port == 0 && pp.end_port == 0) out.add(p, 0, 65535);
-          else out.add(p, pp.port, pp.end_port > pp.port ? pp.end_port : pp.port);
+          add_numeric_port(out, pp, p);
           continue;
         }
         // A resolved named port keeps the entry's endPort, as the per-flow
@@ -529,6 +545,42 @@ class IdentityGraphBuilder {
     return r.peer;
   }
 
+  // ---- one-sided flows -----------------------------------------------------------
+
+  bool is_pod_vertex(VertexId v) const {
+    return g_.vertices_[v].kind == PeerVertex::Kind::Identity && m_.identities[v].kind == IdentityKind::Pod;
+  }
+
+  // The allow terms of `mine` (a side in default deny) that name `peer` and
+  // cover ports `mine_allowed` lets through and `other` (the other side's
+  // decision, enforcing) does not.
+  void record_one_sided(const SidePolicy& mine, const EdgePorts& mine_allowed, const EdgePorts& other, VertexId peer,
+                        VertexId from, Target to, Direction d) {
+    if (mine.mode != SideMode::DefaultDeny) return;
+    const PortSet open = other.allowed | other.unknown;
+    // A rule without toPorts names no port in particular: the other side
+    // narrowing it to some ports is the ordinary case, and only a peer it
+    // lets nothing through to is one-sided. A rule with toPorts means those
+    // ports.
+    const bool agree_somewhere = !(mine_allowed.allowed & open).empty();
+    for (const Term& t : mine.terms) {
+      if (t.deny || peer_sets_[t.peers].all || peer_sets_[t.peers].at(peer) != Match::Yes) continue;
+      if (agree_somewhere && !t.rule->has_to_ports) continue;
+      PortSet lost = (t.ports & mine_allowed.allowed) - open;
+      if (!lost.empty()) g_.one_sided_.push_back({from, to, d, t.rule, std::move(lost)});
+    }
+  }
+
+  // The egress decision of a source side towards one destination vertex.
+  EdgePorts egress_towards(const SidePolicy& egress, VertexId dst) const {
+    Accumulator a;
+    for (const Term& t : egress.terms) {
+      const PeerSet& ps = peer_sets_[t.peers];
+      a.add(t, ps.at(dst), ps.fact);
+    }
+    return decide(egress.mode, a, false);
+  }
+
   // ---- edges -------------------------------------------------------------------
 
   std::unordered_map<size_t, std::vector<uint32_t>> interned_;
@@ -598,6 +650,7 @@ class IdentityGraphBuilder {
     std::vector<char> touched(n, 0);
     std::vector<VertexId> touched_list;
     std::vector<std::optional<EdgePorts>> ingress_memo(ingress_policies.size());
+    std::vector<uint32_t> egress_class_of(n, UINT32_MAX);
 
     for (VertexId src : sources) {
       const bool identity = g_.vertices_[src].kind == PeerVertex::Kind::Identity;
@@ -609,6 +662,7 @@ class IdentityGraphBuilder {
       auto [cls, inserted] = egress_classes.emplace(key, uint32_t(egress_policies.size()));
       if (inserted) egress_policies.push_back(identity ? side_policy(src, Direction::Egress, nullptr) : SidePolicy{});
       const SidePolicy& egress = egress_policies[cls->second];
+      egress_class_of[src] = cls->second;
 
       // Egress of src towards every vertex it may reach.
       Accumulator everyone;  // terms over every vertex
@@ -678,13 +732,45 @@ class IdentityGraphBuilder {
           }
           uint32_t id = intern(combine(e, *ingress_memo[ic]));
           if (id) out.push_back({Target{dst, s}, id});
+          if (record_one_sided_ && ingress_policies[ic].mode != SideMode::AllowAll && is_pod_vertex(src) && is_pod_vertex(dst))
+            record_one_sided(egress, e, *ingress_memo[ic], dst, src, Target{dst, s}, Direction::Egress);
         }
       }
     }
+    if (!record_one_sided_) return;
+
+    // The reverse: a destination's ingress allow rule names a source whose
+    // egress (enforcing) does not let those ports out.
+    for (VertexId dst : destinations) {
+      if (!is_pod_vertex(dst)) continue;
+      for (uint32_t s = 0; s < g_.shape_count_[dst]; ++s) {
+        const SidePolicy& ingress = ingress_policies[ingress_class_of[shape_base_[dst] + s]];
+        if (ingress.mode != SideMode::DefaultDeny) continue;
+        std::vector<VertexId> named;
+        for (const Term& t : ingress.terms)
+          if (!t.deny && !peer_sets_[t.peers].all) named.insert(named.end(), peer_sets_[t.peers].yes.begin(), peer_sets_[t.peers].yes.end());
+        sort_unique(named);
+        for (VertexId src : named) {
+          if (!is_pod_vertex(src) || egress_class_of[src] == UINT32_MAX) continue;
+          const SidePolicy& egress = egress_policies[egress_class_of[src]];
+          if (egress.mode == SideMode::AllowAll) continue;
+          Accumulator b;
+          for (const Term& t : ingress.terms) b.add(t, peer_sets_[t.peers].at(src), peer_sets_[t.peers].fact);
+          EdgePorts in = decide(ingress.mode, b, false);
+          record_one_sided(ingress, in, egress_towards(egress, dst), src, src, Target{dst, s}, Direction::Ingress);
+        }
+      }
+    }
+    std::sort(g_.one_sided_.begin(), g_.one_sided_.end(), [](const OneSidedFlow& a, const OneSidedFlow& b) {
+      return std::tie(a.from, a.to.vertex, a.to.shape, a.rule->ref.pos.line, a.allowed_by) <
+             std::tie(b.from, b.to.vertex, b.to.shape, b.rule->ref.pos.line, b.allowed_by);
+    });
   }
 };
 
-IdentityGraph IdentityGraph::build(const Model& model) { return IdentityGraphBuilder(model).build(); }
+IdentityGraph IdentityGraph::build(const Model& model, bool record_one_sided) {
+  return IdentityGraphBuilder(model, record_one_sided).build();
+}
 
 VertexId IdentityGraph::vertex_of(const IpAddress& ip) const {
   // Atoms partition the address space: ip belongs to the atom of the longest

@@ -67,9 +67,31 @@ struct Target {
   friend bool operator==(const Target&, const Target&) = default;
 };
 
+// A flow between two pod identities that one side's allow rule lets through
+// and the other side does not: a half-written intent (`lint`). Only rules
+// naming their peers count (an L3 wildcard or `all` names nobody in
+// particular), only against a side that enforces (a side without rules
+// allows everything), and a rule without toPorts only when the other side
+// lets nothing at all through between the two (narrowing the ports on the
+// other side is the ordinary case).
+struct OneSidedFlow {
+  VertexId from = 0;
+  Target to;
+  Direction allowed_by = Direction::Egress;  // the side whose allow rule covers it
+  const PeerRule* rule = nullptr;            // that rule element
+  PortSet ports;                             // what it allows there and the other side denies
+};
+
+// The ports a rule element covers, when it names no port by name (named
+// ports resolve per side and destination); nullopt when it does.
+std::optional<PortSet> numeric_ports(const PeerRule& rule);
+
 class IdentityGraph {
  public:
-  static IdentityGraph build(const Model& model);
+  // With `record_one_sided`, the build also keeps the one-sided flows (each
+  // side's decision is at hand while edges are made; the graph keeps only
+  // both sides' intersection).
+  static IdentityGraph build(const Model& model, bool record_one_sided = false);
 
   const std::vector<PeerVertex>& vertices() const { return vertices_; }
   // Vertex of an identity (identity vertices have the identity's id).
@@ -93,6 +115,8 @@ class IdentityGraph {
   const std::vector<OutEdge>& out_edges(VertexId from) const { return out_[from]; }
   const std::vector<EdgePorts>& edge_ports() const { return ports_; }
   size_t edge_count() const;
+  // Empty unless built with record_one_sided; sorted by (from, to, rule position).
+  const std::vector<OneSidedFlow>& one_sided() const { return one_sided_; }
 
   // Does this vertex take part in the graph? (The plain `world` identity
   // does not: address atoms stand for it.)
@@ -107,6 +131,7 @@ class IdentityGraph {
   std::vector<uint32_t> shape_count_;              // per identity vertex
   std::vector<uint32_t> pod_shape_;                // per cluster pod
   std::vector<std::pair<std::string, VertexId>> fqdns_;  // sorted by name
+  std::vector<OneSidedFlow> one_sided_;
 };
 
 }  // namespace netreach

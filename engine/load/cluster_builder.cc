@@ -575,6 +575,7 @@ Cluster ClusterBuilder::finish() {
   std::erase_if(cluster_.pods, [&](const Pod& pod) { return pod.from_template && covered.count(*pod.workload); });
   for (const auto& d : diagnostics_)
     if (d.severity != Severity::Error) cluster_.warnings.push_back(d);
+  cluster_.yaml11_words = yaml11_words_.take_all();
   return std::move(cluster_);
 }
 

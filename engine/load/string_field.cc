@@ -26,6 +26,7 @@ std::string string_field_problem(const YamlNode& node) {
 }
 
 void Yaml11Words::note(const Yaml11Word& word, Diagnostics& out) {
+  all_.push_back(word);
   if (!warned_.insert(word.pos.file).second) return;
   out.push_back(Diagnostic::warning(
       word.pos, word.path,

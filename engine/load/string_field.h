@@ -18,6 +18,7 @@
 #include <unordered_set>
 
 #include "load/yaml_node.h"
+#include "model/cluster.h"  // Yaml11Word
 #include "model/diagnostic.h"
 
 namespace netreach {
@@ -33,22 +34,19 @@ StringField classify_string_field(const YamlNode& node);
 // Why `node` is not a string: "must be a string, not integer (quote it: \"80\")".
 std::string string_field_problem(const YamlNode& node);
 
-// A plain y/yes/on/n/no/off read as a string, to be warned about.
-struct Yaml11Word {
-  SourcePos pos;
-  std::string path;  // field path, may be empty
-  std::string text;  // as written
-};
 
 // Yaml11Words: one warning per file for the YAML 1.1 boolean words read as
-// strings (the first one found in the file is the one shown).
+// strings (the first one found in the file is the one shown), keeping every
+// word for `lint`.
 class Yaml11Words {
  public:
-  // Appends the warning to `out` when `word` is the first of its file.
+  // Keeps `word`; appends the warning to `out` when it is the first of its file.
   void note(const Yaml11Word& word, Diagnostics& out);
+  std::vector<Yaml11Word> take_all() { return std::move(all_); }
 
  private:
   std::unordered_set<const SourceFile*> warned_;
+  std::vector<Yaml11Word> all_;
 };
 
 }  // namespace netreach

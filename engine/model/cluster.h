@@ -94,6 +94,14 @@ struct Node {
   SourcePos pos;
 };
 
+// A plain y/yes/on/n/no/off read where a string belongs (load/string_field.h:
+// the string as written, a boolean to a raw `kubectl apply`).
+struct Yaml11Word {
+  SourcePos pos;
+  std::string path;  // field path, may be empty
+  std::string text;  // as written
+};
+
 // Objects read but not relevant to reachability, counted by kind.
 struct IgnoredKind {
   std::string api_version_kind;  // "apps/v1 ConfigMap"
@@ -118,6 +126,9 @@ struct Cluster {
   std::vector<IgnoredKind> ignored;
   size_t documents_read = 0;
   Diagnostics warnings;
+  // Every YAML 1.1 boolean word read as a string (the warnings name only the
+  // first of each file; `lint` reports each).
+  std::vector<Yaml11Word> yaml11_words;
 
   const Namespace* find_namespace(std::string_view name) const;
 };

@@ -8,8 +8,6 @@
 #include <fmt/format.h>
 
 namespace netreach {
-namespace {
-
 std::string_view severity_name(Severity s) {
   switch (s) {
     case Severity::Error: return "error";
@@ -18,6 +16,8 @@ std::string_view severity_name(Severity s) {
   }
   return "error";
 }
+
+namespace {
 
 // The text of line `line` (1-based), or nothing when it cannot be had cheaply.
 std::optional<std::string> source_line(const SourcePos& pos) {

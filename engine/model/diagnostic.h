@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -18,6 +19,7 @@
 namespace netreach {
 
 enum class Severity { Error, Warning, Note };
+std::string_view severity_name(Severity severity);  // "error" / "warning" / "note"
 
 struct Diagnostic {
   Severity severity = Severity::Error;

@@ -516,8 +516,9 @@ std::optional<Rule> parse_rule(ParseContext& ctx, const YamlNode& node, const st
   rule.default_deny.egress = rule.has_rules(Direction::Egress);
   if (const YamlNode* dd = r.mapping("enableDefaultDeny")) {
     MapReader d(ctx, *dd, r.child("enableDefaultDeny"));
-    if (auto v = d.boolean("ingress")) rule.default_deny.ingress = *v;
-    if (auto v = d.boolean("egress")) rule.default_deny.egress = *v;
+    if (auto v = d.boolean("ingress")) rule.default_deny.ingress = *v, rule.default_deny_written.ingress = *v;
+    if (auto v = d.boolean("egress")) rule.default_deny.egress = *v, rule.default_deny_written.egress = *v;
+    rule.default_deny_written.pos = dd->pos();
     d.finish();
   }
   if (!any_direction) rule.default_deny = EnableDefaultDeny{false, false};

@@ -198,6 +198,12 @@ struct Rule {
   // Whether the lists were present and non-empty in the input (docs/semantics.md#default-deny: `[{}]`
   // counts, `[]` does not).
   EnableDefaultDeny default_deny;  // after defaulting (docs/semantics.md#enabledefaultdeny)
+  // The directions enableDefaultDeny sets true as written, and where (lint:
+  // true on a direction without rules does nothing).
+  struct {
+    bool ingress = false, egress = false;
+    SourcePos pos;
+  } default_deny_written;
 
   bool has_rules(Direction d) const {
     return d == Direction::Ingress ? !(ingress.empty() && ingress_deny.empty())

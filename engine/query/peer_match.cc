@@ -21,10 +21,6 @@ std::string join_or(const std::vector<std::string>& items) {
   return fmt::format("{} or {}", fmt::join(items.begin(), items.end() - 1, ", "), items.back());
 }
 
-bool looks_like_namespace_key(std::string_view key) {
-  return key.find("namespace") != std::string_view::npos || key == "kubernetes.io/metadata.name";
-}
-
 // Why requirement `req` fails for the peer, in plain words.
 std::string explain_requirement(const MatchContext& ctx, const Requirement& req, const RuleRef& ref) {
   const SidePeer& peer = ctx.peer;
@@ -236,6 +232,20 @@ std::string except_text(const CidrGroupPeer& entry) {
 
 }  // namespace
 
+bool looks_like_namespace_key(std::string_view key) {
+  return key.find("namespace") != std::string_view::npos || key == "kubernetes.io/metadata.name";
+}
+
+const Requirement* namespace_lookalike(const Selector& selector) {
+  bool scoped = std::any_of(selector.requirements.begin(), selector.requirements.end(),
+                            [](const Requirement& r) { return r.origin == RequirementOrigin::PolicyNamespace; });
+  if (!scoped) return nullptr;
+  for (const auto& req : selector.requirements)
+    if (req.origin == RequirementOrigin::Written && req.key.source != kSourceReserved && looks_like_namespace_key(req.key.key))
+      return &req;
+  return nullptr;
+}
+
 CidrGroupMatch match_cidr_group(const Model& model, const CidrGroupPeer& entry, const std::optional<IpAddress>& ip) {
   CidrGroupMatch m;
   // The groups the entry names: by name (the group-name label Exists), or
@@ -366,6 +376,38 @@ std::string CidrGroupMatch::describe(const CidrGroupPeer& entry, const std::stri
       return fmt::format("whether {}'s address is in {}{}", peer, selected_groups(entry, groups), except_text(entry));
   }
   return peer;
+}
+
+std::optional<PeerIdentities> peer_identities(const Model& model, const PeerRule& pr) {
+  PeerIdentities out;
+  if (pr.explicit_empty_peers || !pr.requires_.empty()) return std::nullopt;
+  auto collect = [&](auto&& selects) {
+    for (const auto& id : model.identities.all())
+      if (selects(id.labels)) out.ids.push_back(id.id);
+  };
+  switch (pr.peer_kind) {
+    case PeerKind::Wildcard:
+      if (!pr.has_to_ports && !pr.has_icmps) return std::nullopt;
+      out.all = true;
+      return out;
+    case PeerKind::Endpoints:
+      collect([&](const LabelSet& labels) {
+        return std::any_of(pr.endpoints.begin(), pr.endpoints.end(), [&](const EndpointPeer& ep) { return ep.selector.matches(labels); });
+      });
+      return out;
+    case PeerKind::Entities:
+      if (std::any_of(pr.entities.begin(), pr.entities.end(), [](const EntityPeer& e) { return e.entity == Entity::All; })) {
+        out.all = true;
+        return out;
+      }
+      collect([&](const LabelSet& labels) {
+        return std::any_of(pr.entities.begin(), pr.entities.end(),
+                           [&](const EntityPeer& e) { return entity_matches(e.entity, labels, model.cluster.cluster_name); });
+      });
+      return out;
+    default:
+      return std::nullopt;
+  }
 }
 
 bool entity_matches(Entity entity, const LabelSet& peer, std::string_view cluster_name) {

@@ -83,6 +83,27 @@ struct CidrGroupMatch {
 // `ip`: the peer's address; nullopt for an external peer of unknown address.
 CidrGroupMatch match_cidr_group(const Model& model, const CidrGroupPeer& entry, const std::optional<IpAddress>& ip);
 
+// A label key a person may take for the namespace (`namespace`,
+// `app.kubernetes.io/namespace`, `kubernetes.io/metadata.name`, ...): the
+// explanation's hint when a pod lacks it, and lint's namespace-lookalike rule.
+bool looks_like_namespace_key(std::string_view key);
+
+// The written requirement of a peer selector that Cilium scoped to the
+// policy's namespace (docs/semantics.md#cnp-peer-scoping) whose key looks like
+// the namespace: the selector looks cross-namespace and is not. Null when none.
+const Requirement* namespace_lookalike(const Selector& selector);
+
+// The identities a peer element selects, when identities alone tell
+// (endpoint selectors, entities, an L3 wildcard with ports): for comparing
+// rule elements (lint) and listing an endpoint's peers (explain). Nullopt for
+// CIDRs, toFQDNs, toServices, nodes and groups, for an element that selects
+// nothing by its shape, and when fromRequires/toRequires narrow it.
+struct PeerIdentities {
+  bool all = false;               // every identity (and every address)
+  std::vector<IdentityId> ids;    // sorted, when not all
+};
+std::optional<PeerIdentities> peer_identities(const Model& model, const PeerRule& rule);
+
 // Entity semantics (pkg/policy/api/entity.go :: EntitySelectorMapping).
 bool entity_matches(Entity entity, const LabelSet& peer, std::string_view cluster_name);
 
