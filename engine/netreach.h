@@ -6,6 +6,7 @@
 //   query()  "can A reach B on port P" -> QueryResult (verdict + explanation)
 //   check()  an expectations file -> CheckReport
 //   lint()   the risky spots of the policies -> Findings
+//   explain_endpoint()  one endpoint's policies and effective ingress/egress
 //
 // A Model is immutable once loaded; queries read it as const. Errors are
 // values (Diagnostic, with file:line and field path); nothing here throws.
@@ -332,6 +333,42 @@ Result<RevisionTree> revision_tree(const std::string& dir, const std::string& re
 // policies whose subject is the sender on egress or the receiver on ingress,
 // relabelled workloads, pods and namespaces at either end).
 ReachabilityDiff diff_reachability(const Model& before, const Model& after, const ClusterGraphQuery& query);
+
+// ---- explain: one endpoint's policy ---------------------------------------------
+
+// One row of an endpoint's effective policy in one direction: a peer (or a
+// kind of peer: a CIDR, a name, any peer), the ports, allow or deny, and the
+// rule element it comes from. A row per peer a rule element selects, the way
+// `cilium-dbg endpoint get` lists a realised policy per selector and port.
+struct PolicyEntry {
+  std::string peer;      // "global-auth/auth", "world", "10.0.0.0/8 except 10.1.0.0/16", "fqdn:api.example.com", "any peer"
+  std::string selector;  // what the element says: "toEndpoints {app=auth, ...}", "toEntities world"
+  std::string ports;     // "TCP 5555", "TCP 53; UDP 53", "any port", "ICMP type 8"
+  bool deny = false;
+  RuleRef rule;                    // the element: spec.egress[0] and where
+  std::vector<std::string> notes;  // "TCP 5555 is denied by CCNP deny spec.ingressDeny[0] (file:line)", caveats
+};
+
+struct DirectionPolicy {
+  Direction direction = Direction::Ingress;
+  Enforcement enforcement = Enforcement::NotSelected;
+  std::vector<RuleRef> selecting;     // rules (spec / specs[i]) selecting the endpoint with rules in this direction
+  std::vector<PolicyEntry> entries;   // deny rows first, then allow rows; by rule position within each
+  std::string otherwise;              // what happens to the rest: "denied (default deny)", "allowed (...)"
+};
+
+struct EndpointPolicy {
+  std::string endpoint;             // the pods' display: NS/NAME
+  std::vector<std::string> pods;    // the pods behind this identity (workloads: their pods, or the template)
+  std::string identity;             // the identity's labels as Cilium sees them
+  DirectionPolicy ingress, egress;
+};
+
+// The policy of a pod or workload: one EndpointPolicy per distinct identity
+// (and named-port table) of its pods. Errors: no such endpoint, a Service, an
+// entity or address (nothing of the input selects them as subjects), a
+// hostNetwork pod (it is its node).
+Result<std::vector<EndpointPolicy>> explain_endpoint(const Model& model, const std::string& endpoint);
 
 // ---- lint --------------------------------------------------------------------
 
