@@ -572,6 +572,13 @@ TEST_CASE("hostile: every command exits 2 on broken input", "[hostile]") {
       {"check: expectations that are a manifest", {"check", "-f", good, "-e", good}, good},
       {"check: unknown endpoint", {"check", "-f", good, "-e", unknown_endpoint}, "a/nope"},
       {"check: bad port", {"check", "-f", good, "-e", bad_port_exp}, "70000"},
+      {"lint: invalid manifest", {"lint", "-f", bad}, bad},
+      {"lint: missing file", {"lint", "-f", missing}, missing},
+      {"lint: bad output format", {"lint", "-f", good, "-o", "xml"}, "xml"},
+      {"lint: bad --fail-level", {"lint", "-f", good, "--fail-level", "loud"}, "loud"},
+      {"explain: invalid manifest", {"explain", "-f", bad, "a/web"}, bad},
+      {"explain: unknown endpoint", {"explain", "-f", good, "a/nope"}, "nope"},
+      {"explain: an entity", {"explain", "-f", good, "world"}, "world"},
       // (A bare `netreach` prints the usage and exits 0: tests/unit/cli_front_door_test.cc.)
       {"unknown subcommand", {"frobnicate"}, "unknown command frobnicate"},
   };
