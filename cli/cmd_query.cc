@@ -1,4 +1,6 @@
 // netreach query FROM TO --port P: one flow's verdict and why.
+#include <unistd.h>
+
 #include <iostream>
 #include <memory>
 #include <string>
@@ -9,6 +11,7 @@
 #include "command.h"
 #include "output.h"
 #include "query_json.h"
+#include "style.h"
 #include "what_if_args.h"
 
 namespace netreach_cli {
@@ -17,6 +20,7 @@ namespace {
 struct QueryArgs {
   std::string from, to, port, protocol;
   OutputArgs output;
+  bool brief = false;
 };
 
 const std::vector<std::string> kQueryFormats = {"text", "json"};
@@ -42,7 +46,9 @@ int run_query(CommonArgs& common, const QueryArgs& args) {
       doc["explanation"] = text;
       *t.stream << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else {
-      *t.stream << hypothetical_line(common.hypothetical) << text;
+      const bool colour = use_colour(t.terminal, common.no_color);
+      *t.stream << hypothetical_line(common.hypothetical)
+                << paint_verdicts(present_explanation(text, result->headline, args.brief), colour);
     }
   }
   if (!outputs->close()) return kExitBadInput;
@@ -65,6 +71,7 @@ Command query_command(CommonArgs& common) {
             cmd->add_option("-p,--port", args->port, "5555, 5555/TCP, 53/UDP, or a named port such as http")->required();
             cmd->add_option("--protocol", args->protocol, "TCP (default), UDP or SCTP");
             add_output_options(cmd, args->output, kQueryFormats, "text, or json: the verdict as data (docs/query-json.md)");
+            cmd->add_flag("--brief", args->brief, "one line: the verdict, without the explanation");
             add_what_if_options(cmd, common.what_if);
           },
           [&common, args] { return run_query(common, *args); }};

@@ -38,7 +38,7 @@ const std::vector<CommandDoc>& command_docs() {
        {{"query -f clusters/prod partner-cp/partner-api global-auth/auth --port 5555",
          "can partner-api reach auth on 5555/TCP, and which rule on which side decides"},
         {"query -f clusters/prod app/web kube-system/svc/kube-dns --port dns", "a Service port, a named port with its own protocol"},
-        {"query -f clusters/prod app/web world --port 443", "to the internet (world), or name an address outside the cluster"}},
+        {"query -f clusters/prod app/web world --port 443 --brief", "one line: the verdict only"}},
        {{"0", "allowed"}, {"1", "denied"}, {"2", "bad input or usage"}, {"3", "unknown: the answer depends on a fact the input lacks"}}},
       {"check",
        {{"check -f clusters/prod -e expectations.yaml", "the CI gate: every expectation judged, PASS/FAIL per line"},

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "model/suggest.h"
 #include "netreach.h"
 #include "query/endpoint_ref.h"
 #include "query/side_evaluator.h"
@@ -255,9 +256,13 @@ Result<QueryResult> plan_or_query(const Model& model, const FlowQuery& flow, boo
       auto found = std::find_if(inst.pod->ports.begin(), inst.pod->ports.end(), [&](const ContainerPort& cp) {
         return cp.name == port->name && cp.protocol == port->protocol;
       });
-      if (found == inst.pod->ports.end())
-        return Diagnostic::error(nowhere, "port", fmt::format("{} has no {} container port named \"{}\"", inst.display,
-                                                               to_string(port->protocol), port->name));
+      if (found == inst.pod->ports.end()) {
+        std::vector<std::string> names;
+        for (const auto& cp : inst.pod->ports)
+          if (!cp.name.empty() && cp.protocol == port->protocol) names.push_back(cp.name);
+        return Diagnostic::error(nowhere, "port", fmt::format("{} has no {} container port named \"{}\"{}", inst.display,
+                                                               to_string(port->protocol), port->name, candidates_hint(port->name, names)));
+      }
       targets.push_back({&inst, found->port});
     }
   }

@@ -104,6 +104,22 @@ TEST_CASE("CLI front door: colour only on a terminal; check --brief prints one l
   }
 }
 
+TEST_CASE("CLI front door: query --brief is one line; a long explanation ends with the verdict line; colour on a terminal", "[cli][front-door]") {
+  auto plain = run_netreach({"query", "-f", kSeed, "partner-cp/partner-api", "global-auth/auth", "--port", "5555"});
+  CHECK(plain.exit_code == 1);
+  CHECK_THAT(plain.out, !Catch::Contains("\x1b["));
+  CHECK_THAT(plain.out, Catch::StartsWith("DENY partner-cp/partner-api -> global-auth/auth 5555/TCP\n"));
+  CHECK_THAT(plain.out, Catch::EndsWith("\n\nDENY partner-cp/partner-api -> global-auth/auth 5555/TCP\n"));
+  auto brief = run_netreach({"query", "-f", kSeed, "partner-cp/partner-api", "global-auth/auth", "--port", "5555", "--brief"});
+  CHECK(brief.exit_code == 1);
+  CHECK(brief.out == "DENY partner-cp/partner-api -> global-auth/auth 5555/TCP\n");
+  if (netreach::testing::have_program("script")) {
+    const std::string query = std::string(NETREACH_BINARY) + " query -f " + kSeed + " partner-cp/partner-api global-auth/auth --port 5555 --brief";
+    CHECK_THAT(run_shell("script -qec '" + query + "' /dev/null").out, Catch::Contains("\x1b[1;31mDENY\x1b[0m"));
+    CHECK_THAT(run_shell("NO_COLOR=1 script -qec '" + query + "' /dev/null").out, !Catch::Contains("\x1b[1;31m"));
+  }
+}
+
 TEST_CASE("CLI reports: -o junit=FILE -o text prints text and writes JUnit in one run; --output-file", "[cli][report]") {
   TempDir dir;
   const std::string report = dir.path("report.xml");

@@ -89,22 +89,23 @@ TEST_CASE("CLI front door: --version names the version and the Cilium release fo
 }
 
 TEST_CASE("CLI front door: a wrong endpoint, namespace or port name gets the nearest names", "[cli][front-door]") {
-  auto query = [](const std::string& from, const std::string& to, const std::string& port) {
-    return run_netreach({"query", "-f", kSeed, from, to, "--port", port});
+  struct Lookup {
+    std::string from, to, port, message;
   };
-  auto workload = query("partner-cp/partner-apii", "global-auth/auth", "5555");
-  CHECK(workload.exit_code == 2);
-  CHECK_THAT(workload.err, Catch::Contains("no Pod or workload named partner-apii in namespace partner-cp; did you mean partner-api?"));
-  auto ns = query("partner-cp/partner-api", "global-aut/auth", "5555");
-  CHECK(ns.exit_code == 2);
-  CHECK_THAT(ns.err, Catch::Contains("no namespace global-aut in the input (endpoint \"global-aut/auth\"); did you mean global-auth?"));
-  auto service = query("partner-cp/partner-api", "global-auth/svc/auht", "5555");
-  CHECK(service.exit_code == 2);
-  CHECK_THAT(service.err, Catch::Contains("no Service auht in namespace global-auth; did you mean auth?"));
-  // Nothing near: a few of the names that are there.
-  auto far = query("partner-cp/partner-api", "global-auth/zzzzzzzz", "5555");
-  CHECK(far.exit_code == 2);
-  CHECK_THAT(far.err, Catch::Contains("in namespace global-auth (there is auth)"));
+  const Lookup lookups[] = {
+      {"partner-cp/partner-apii", "global-auth/auth", "5555", "no Pod or workload named partner-apii in namespace partner-cp; did you mean partner-api?"},
+      {"partner-cp/partner-api", "global-aut/auth", "5555", "no namespace global-aut in the input (endpoint \"global-aut/auth\"); did you mean global-auth?"},
+      {"partner-cp/partner-api", "global-auth/auth", "grcp", "container port named \"grcp\"; did you mean grpc?"},
+      {"partner-cp/partner-api", "global-auth/svc/auht", "5555", "no Service auht in namespace global-auth; did you mean auth?"},
+      // Nothing near: a few of the names that are there.
+      {"partner-cp/partner-api", "global-auth/zzzzzzzz", "5555", "in namespace global-auth (there is auth)"},
+  };
+  for (const auto& l : lookups) {
+    auto r = run_netreach({"query", "-f", kSeed, l.from, l.to, "--port", l.port});
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains(l.message));
+  }
   // graph --from takes the same endpoint syntax, with the same errors.
   auto graph = run_netreach({"graph", "-f", kSeed, "--from", "partner-cp/partner-apii"});
   CHECK(graph.exit_code == 2);
