@@ -37,11 +37,8 @@ std::array<PeerList, 4> peer_lists(const Rule& r) {
           PeerList{&r.egress, false, Direction::Egress}, PeerList{&r.egress_deny, true, Direction::Egress}};
 }
 
-// The name lint uses for a pod: its workload's (NS/NAME, as query takes it), else its own.
-std::string pod_name(const Cluster& cluster, const Pod& pod) {
-  if (pod.workload) return cluster.workloads[*pod.workload].namespace_ + "/" + cluster.workloads[*pod.workload].name;
-  return pod.namespace_ + "/" + pod.name;
-}
+// The name lint uses for a pod: Pod::endpoint_name.
+std::string pod_name(const Cluster& cluster, const Pod& pod) { return pod.endpoint_name(cluster); }
 
 // A rule element across two models (the input and its intended reading).
 std::string element_key(const RuleRef& ref) { return ref.policy_display() + " " + ref.path; }

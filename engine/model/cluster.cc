@@ -10,6 +10,11 @@ const Namespace* Cluster::find_namespace(std::string_view name) const {
   return nullptr;
 }
 
+std::string Pod::endpoint_name(const Cluster& cluster) const {
+  if (workload) return cluster.workloads[*workload].namespace_ + "/" + cluster.workloads[*workload].name;
+  return namespace_ + "/" + name;
+}
+
 std::string Pod::display(const Cluster& cluster) const {
   if (workload) {
     const Workload& w = cluster.workloads[*workload];

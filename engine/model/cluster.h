@@ -69,6 +69,8 @@ struct Pod {
 
   // "partner-cp/partner-api" or "partner-cp/deploy/partner-api" style display.
   std::string display(const struct Cluster& cluster) const;
+  // NS/NAME as query() takes it: the workload's name, else the pod's own.
+  std::string endpoint_name(const struct Cluster& cluster) const;
 };
 
 struct ServicePort {

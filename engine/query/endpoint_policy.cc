@@ -18,10 +18,7 @@
 namespace netreach {
 namespace {
 
-std::string pod_name(const Cluster& cluster, const Pod& pod) {
-  if (pod.workload) return cluster.workloads[*pod.workload].namespace_ + "/" + cluster.workloads[*pod.workload].name;
-  return pod.namespace_ + "/" + pod.name;
-}
+std::string pod_name(const Cluster& cluster, const Pod& pod) { return pod.endpoint_name(cluster); }
 
 // The ports of an element in words: "TCP 5555" (named ports resolved as this
 // side resolves them: ingress on the subject's containers, egress through the
