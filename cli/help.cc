@@ -61,6 +61,13 @@ const std::vector<CommandDoc>& command_docs() {
        {{"summary -f clusters/prod", "counts per kind, pods, identities, policies, and what was ignored"},
         {"summary -f - < rendered.yaml", "manifests on standard input (kubectl kustomize DIR | netreach summary -f -)"}},
        {{"0", "the input loaded"}, {"2", "bad input or usage"}}},
+      {"replay",
+       {{"replay -f clusters/prod --flows flows.json", "what of the traffic Hubble recorded these policies would drop"},
+        {"replay -f clusters/prod --flows flows.jsonpb", "an export of hubble observe -o jsonpb (a GetFlowsResponse per line), or --flows - to read it from a pipe"},
+        {"replay -f clusters/prod --flows flows.json --fail-on any -o json", "fail on any change of verdict, as data"}},
+       {{"0", "no observed flow changes verdict (as --fail-on counts it)"},
+        {"1", "observed flows would be dropped (--fail-on dropped, the default), or dropped ones allowed (allowed, any)"},
+        {"2", "bad input or usage: a malformed line names its file, line and field"}}},
   };
   return docs;
 }

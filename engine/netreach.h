@@ -7,6 +7,7 @@
 //   check()  an expectations file -> CheckReport
 //   lint()   the risky spots of the policies -> Findings
 //   explain_endpoint()  one endpoint's policies and effective ingress/egress
+//   replay() flows Hubble observed, judged against the input -> ReplayReport
 //
 // A Model is immutable once loaded; queries read it as const. Errors are
 // values (Diagnostic, with file:line and field path); nothing here throws.
@@ -26,6 +27,7 @@
 #include "model/port_set.h"
 #include "model/protocol.h"
 #include "policy/rule.h"
+#include "replay/replay.h"
 
 namespace netreach {
 
@@ -377,6 +379,15 @@ Result<std::vector<EndpointPolicy>> explain_endpoint(const Model& model, const s
 // of a finding name the pods (NS/NAME) and ports concerned; the rules' own
 // words are in lint_rules().
 std::vector<Finding> lint(const Model& model);
+
+// ---- replay: observed flows against the policies -------------------------------
+
+// Reads the Hubble exports (`hubble observe -o json` or `-o jsonpb`, one
+// object per line; "-" is standard input), matches each flow's ends to the
+// input's endpoints and judges it with query() (replay/replay.h). The files
+// are registered in `sources`, which must outlive the report and the errors.
+// Errors: a file that cannot be read, a malformed line (file:line, field).
+Result<ReplayReport> replay(const Model& model, const std::vector<std::string>& flow_files, SourceTable& sources);
 
 // ---- check -------------------------------------------------------------------
 
