@@ -110,11 +110,11 @@ class LineReader {
     const json* v = member(parent_object, name, parent, &path);
     if (!v) return std::nullopt;
     uint64_t n = 0;
+    const std::string text = v->is_string() ? v->get<std::string>() : "";
     if (v->is_number_unsigned()) {
       n = v->get<uint64_t>();
-    } else if (v->is_string() && !v->get<std::string>().empty() && v->get<std::string>().size() <= 10 &&
-               std::all_of(v->get<std::string>().begin(), v->get<std::string>().end(), ::isdigit)) {
-      n = std::stoull(v->get<std::string>());
+    } else if (!text.empty() && text.size() <= 10 && std::all_of(text.begin(), text.end(), ::isdigit)) {
+      n = std::stoull(text);
     } else {
       fail(path, fmt::format("expected an unsigned integer, found {}{}", type_name(*v), v->is_primitive() ? " " + v->dump() : ""));
       return std::nullopt;
@@ -235,6 +235,7 @@ class LineReader {
         if (out.drop_reason.empty()) out.drop_reason = fmt::format("{}", *legacy);
       }
     }
+    if (const json* event = object(f, "event_type", path)) out.event_type = uint32(*event, "type", path.empty() ? "event_type" : path + ".event_type");
     out.is_reply = boolean(f, "is_reply", path);
     out.reply = boolean(f, "reply", path).value_or(false);
     out.source = endpoint(f, "source", path);

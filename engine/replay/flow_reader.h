@@ -42,7 +42,8 @@ struct ObservedFlow {
   std::string type = "UNKNOWN_TYPE";
   std::string traffic_direction = "TRAFFIC_DIRECTION_UNKNOWN";
   std::string drop_reason;  // drop_reason_desc by name ("POLICY_DENIED"), else the deprecated drop_reason number; "" when none
-  std::optional<bool> is_reply;  // absent: Hubble could not tell
+  std::optional<uint32_t> event_type;  // event_type.type: pkg/monitor/api's MessageType (1 drop, 4 trace, 5 policy verdict, ...)
+  std::optional<bool> is_reply;  // absent: Hubble could not tell (drops never say, pkg/hubble/parser/threefour)
   bool reply = false;            // the deprecated `reply` field
   ObservedEndpoint source, destination;
   std::string source_ip, destination_ip;  // IP.source / IP.destination

@@ -74,12 +74,22 @@ ReplayOutcome outcome_of(Observed observed, Verdict judged) {
   return judged == Verdict::Allow ? ReplayOutcome::WouldAllow : ReplayOutcome::StillDenied;
 }
 
+// pkg/monitor/api/types.go :: MessageTypePolicyVerdict.
+constexpr uint32_t kPolicyVerdictEvent = 5;
+
 // Why a flow is not judged at all, before its ends are matched; empty when it is judged.
-std::string skip_reason(const ObservedFlow& f) {
+std::string skip_reason(const ObservedFlow& f, const ObservedReading& reading) {
   if (f.type != "L3_L4")
     return fmt::format("not an L3/L4 flow (Type {}): L7 and socket events repeat a connection that has its L3/L4 flow", f.type);
+  if (reading.observed == Observed::NotJudged) return reading.why_not;
   if (f.is_reply.value_or(f.reply)) return "a reply (is_reply): the connection it answers is judged, not its replies";
-  if (!f.is_reply) return "is_reply absent: Hubble could not tell a request from a reply";
+  // Hubble leaves is_reply out of drops and of some trace points
+  // (pkg/hubble/parser/threefour :: decodeIsReply). Policy is enforced on a
+  // connection's first packet only (replies match its conntrack entry), so a
+  // policy drop and a policy-verdict event are never replies; anything else
+  // without is_reply could be either.
+  const bool first_packet = reading.observed == Observed::PolicyDenied || f.verdict == "AUDIT" || f.event_type == kPolicyVerdictEvent;
+  if (!f.is_reply && !first_packet) return "is_reply absent: Hubble could not tell a request from a reply";
   if (f.l4.empty()) return "no L4 header (flow.l4)";
   if (!f.protocol) return fmt::format("{}: netreach judges TCP, UDP and SCTP ports", f.l4);
   if (f.destination_port == 0) return fmt::format("{} without a destination port", f.l4);
@@ -144,13 +154,9 @@ ReplayReport replay_flows(const Model& model, const std::vector<FlowRecord>& rec
       continue;
     }
     const ObservedFlow& f = *r.flow;
-    if (std::string why = skip_reason(f); !why.empty()) {
-      add_not_judged(report.skipped, why, r);
-      continue;
-    }
     const ObservedReading reading = read_verdict(f);
-    if (reading.observed == Observed::NotJudged) {
-      add_not_judged(report.skipped, reading.why_not, r);
+    if (std::string why = skip_reason(f, reading); !why.empty()) {
+      add_not_judged(report.skipped, why, r);
       continue;
     }
     EndpointMatch from = match_endpoint(model, f.source, f.source_ip);

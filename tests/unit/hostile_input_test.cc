@@ -535,11 +535,17 @@ TEST_CASE("hostile: every command exits 2 on broken input", "[hostile]") {
   std::string bad_port_exp = dir.write("port-exp.yaml", "apiVersion: netreach/v1\nkind: Expectations\nexpectations:\n  - {from: a/web, to: a/web, port: \"70000\", expect: deny}\n");
   std::string no_expect = dir.write("noexpect-exp.yaml", "apiVersion: netreach/v1\nkind: Expectations\nexpectations:\n  - {from: a/web, to: a/web, port: \"80\"}\n");
   std::string empty_exp = dir.write("empty-exp.yaml", "");
+  std::string flows = dir.write("flows.json", "{\"verdict\":\"FORWARDED\",\"Type\":\"L3_L4\",\"is_reply\":false,"
+                                              "\"l4\":{\"TCP\":{\"destination_port\":80}},"
+                                              "\"source\":{\"namespace\":\"a\",\"pod_name\":\"web\"},"
+                                              "\"destination\":{\"namespace\":\"a\",\"pod_name\":\"web\"}}\n");
+  std::string bad_flows = dir.write("bad-flows.json", "{\"verdict\":\"FORWARDED\"}\n{\"flow\":{\"verdict\":\"MAYBE\"}}\n");
 
   // Sanity: the good inputs give real answers.
   CHECK(run_netreach_cli({"summary", "-f", good}).exit_code == 0);
   CHECK(run_netreach_cli({"check", "-f", good, "-e", expectations}).exit_code == 0);
   CHECK(run_netreach_cli({"query", "-f", good, "a/web", "a/web", "-p", "80"}).exit_code == 0);
+  CHECK(run_netreach_cli({"replay", "-f", good, "--flows", flows}).exit_code == 0);
 
   struct Case {
     std::string name;
@@ -579,6 +585,11 @@ TEST_CASE("hostile: every command exits 2 on broken input", "[hostile]") {
       {"explain: invalid manifest", {"explain", "-f", bad, "a/web"}, bad},
       {"explain: unknown endpoint", {"explain", "-f", good, "a/nope"}, "nope"},
       {"explain: an entity", {"explain", "-f", good, "world"}, "world"},
+      {"replay: invalid manifest", {"replay", "-f", bad, "--flows", flows}, bad},
+      {"replay: missing flows file", {"replay", "-f", good, "--flows", missing}, missing},
+      {"replay: a malformed flow line", {"replay", "-f", good, "--flows", bad_flows}, bad_flows + ":2:1: error: flow.verdict"},
+      {"replay: no --flows", {"replay", "-f", good}, "--flows"},
+      {"replay: bad --fail-on", {"replay", "-f", good, "--flows", flows, "--fail-on", "loud"}, "loud"},
       // (A bare `netreach` prints the usage and exits 0: tests/unit/cli_front_door_test.cc.)
       {"unknown subcommand", {"frobnicate"}, "unknown command frobnicate"},
   };
