@@ -161,15 +161,24 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
   auto key = [](Target t) { return (uint64_t(t.vertex) << 32) | t.shape; };
   const VertexId host = model.identities.reserved(ReservedIdentity::Host);
   const VertexId remote = model.identities.reserved(ReservedIdentity::RemoteNode);
-  for (size_t v = 0; v < members.size(); ++v)
+  // Vertices with a member whose ingress enforces nothing: every
+  // unrestricted sender reaches them, and the graph does not list those
+  // edges (IdentityGraph::out_edges).
+  std::vector<size_t> open_to_all;
+  for (size_t v = 0; v < members.size(); ++v) {
+    bool open = false;
     for (const Member& mem : members[v]) {
       if (mem.host_network) {
         behind[key(Target{host, 0})].push_back(v);
         behind[key(Target{remote, 0})].push_back(v);
+        open = open || g.unrestricted_receiver(Target{host, 0}) || g.unrestricted_receiver(Target{remote, 0});
       } else {
         behind[key(mem.target)].push_back(v);
+        open = open || g.unrestricted_receiver(mem.target);
       }
     }
+    if (open) open_to_all.push_back(v);
+  }
 
   // Edges between two entities, address blocks or names say nothing about
   // the cluster's policy (at most an ingress or health endpoint's default):
@@ -182,11 +191,17 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
     candidates.clear();
     sources.clear();
     for (const Member& a : members[from]) projection.source_vertices(a, sources);
-    for (VertexId s : sources)
+    auto add_candidate = [&](size_t to) {
+      if (!candidate[to]) candidate[to] = 1, candidates.push_back(to);
+    };
+    for (VertexId s : sources) {
       for (const auto& e : g.out_edges(s))
-        if (auto it = behind.find(key(e.to)); it != behind.end())
-          for (size_t to : it->second)
-            if (!candidate[to]) candidate[to] = 1, candidates.push_back(to);
+        for (const Target& t : g.targets(e.to))
+          if (auto it = behind.find(key(t)); it != behind.end())
+            for (size_t to : it->second) add_candidate(to);
+      if (g.unrestricted_sender(s))
+        for (size_t to : open_to_all) add_candidate(to);
+    }
     std::sort(candidates.begin(), candidates.end(),
               [&](size_t a, size_t b) { return out.vertices[a].id < out.vertices[b].id; });
     for (size_t to : candidates) {

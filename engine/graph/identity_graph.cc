@@ -555,7 +555,7 @@ class IdentityGraphBuilder {
   // cover ports `mine_allowed` lets through and `other` (the other side's
   // decision, enforcing) does not.
   void record_one_sided(const SidePolicy& mine, const EdgePorts& mine_allowed, const EdgePorts& other, VertexId peer,
-                        VertexId from, Target to, Direction d) {
+                        VertexId from, Target to, Direction d, std::vector<OneSidedFlow>& out) {
     if (mine.mode != SideMode::DefaultDeny) return;
     const PortSet open = other.allowed | other.unknown;
     // A rule without toPorts names no port in particular: the other side
@@ -567,7 +567,7 @@ class IdentityGraphBuilder {
       if (t.deny || peer_sets_[t.peers].all || peer_sets_[t.peers].at(peer) != Match::Yes) continue;
       if (agree_somewhere && !t.rule->has_to_ports) continue;
       PortSet lost = (t.ports & mine_allowed.allowed) - open;
-      if (!lost.empty()) g_.one_sided_.push_back({from, to, d, t.rule, std::move(lost)});
+      if (!lost.empty()) out.push_back({from, to, d, t.rule, std::move(lost)});
     }
   }
 
@@ -581,26 +581,182 @@ class IdentityGraphBuilder {
     return decide(egress.mode, a, false);
   }
 
-  // ---- edges -------------------------------------------------------------------
+  // ---- values ------------------------------------------------------------------
 
-  std::unordered_map<size_t, std::vector<uint32_t>> interned_;
+  struct EdgePortsHash {
+    size_t operator()(const EdgePorts& e) const {
+      size_t h = std::hash<std::string>{}(e.unknown_fact);
+      for (const PortSet* set : {&e.allowed, &e.unknown})
+        for (Protocol p : kPortProtocols) {
+          h = h * 1000003u + 17;
+          for (const PortRange& r : set->ranges(p)) h = h * 1000003u + (size_t(r.first) << 16 | r.last);
+        }
+      return h;
+    }
+  };
+  std::unordered_map<EdgePorts, uint32_t, EdgePortsHash> interned_;
+  static constexpr uint32_t kEmpty = 0, kAll = 1;
 
   uint32_t intern(EdgePorts e) {
-    if (e.empty()) return 0;
-    size_t h = std::hash<std::string>{}(e.allowed.to_string()) * 31 + std::hash<std::string>{}(e.unknown.to_string()) * 7 +
-               std::hash<std::string>{}(e.unknown_fact);
-    auto& bucket = interned_[h];
-    for (uint32_t id : bucket)
-      if (g_.ports_[id] == e) return id;
-    g_.ports_.push_back(std::move(e));
-    bucket.push_back(uint32_t(g_.ports_.size() - 1));
-    return bucket.back();
+    if (e.empty()) return kEmpty;
+    auto [it, inserted] = interned_.emplace(std::move(e), uint32_t(g_.ports_.size()));
+    if (inserted) g_.ports_.push_back(it->first);
+    return it->second;
   }
+
+  std::unordered_map<uint64_t, uint32_t> combined_;
+
+  // combine() of two interned values, memoised: clusters have few distinct
+  // values and very many pairs.
+  uint32_t combine_ids(uint32_t egress, uint32_t ingress) {
+    if (egress == kEmpty || ingress == kEmpty) return kEmpty;
+    if (egress == kAll) return ingress;
+    if (ingress == kAll) return egress;
+    auto [it, inserted] = combined_.emplace((uint64_t(egress) << 32) | ingress, 0);
+    if (inserted) it->second = intern(combine(g_.ports_[egress], g_.ports_[ingress]));
+    return it->second;
+  }
+
+  // ---- peer classes ------------------------------------------------------------
+
+  std::vector<uint32_t> peer_class_;                  // per vertex
+  std::vector<std::vector<uint32_t>> class_sets_yes_, class_sets_maybe_;  // per peer set: its classes
+  uint32_t class_count_ = 0;
+  uint32_t host_class_ = 0;
+
+  struct SignatureHash {
+    size_t operator()(const std::vector<uint32_t>& s) const {
+      size_t h = s.size();
+      for (uint32_t x : s) h = h * 1000003u + x;
+      return h;
+    }
+  };
+
+  // A vertex's signature is the peer sets it is in (2i for "yes" in set i,
+  // 2i+1 for "maybe"). `host` and toFQDNs names are classes of their own:
+  // host's ingress has allow-localhost, and names are judged per subject.
+  void make_peer_classes() {
+    const size_t n = g_.vertices_.size();
+    std::vector<std::vector<uint32_t>> signature(n);
+    for (uint32_t i = 0; i < peer_sets_.size(); ++i) {
+      for (VertexId v : peer_sets_[i].yes) signature[v].push_back(2 * i);
+      for (VertexId v : peer_sets_[i].maybe) signature[v].push_back(2 * i + 1);
+    }
+    const VertexId host = m_.identities.reserved(ReservedIdentity::Host);
+    std::unordered_map<std::vector<uint32_t>, uint32_t, SignatureHash> classes;
+    peer_class_.assign(n, 0);
+    for (VertexId v = 0; v < n; ++v) {
+      if (v == host || g_.vertices_[v].kind == PeerVertex::Kind::Fqdn || v == g_.world_)
+        signature[v].insert(signature[v].end(), {UINT32_MAX, v});
+      // Addresses are never in a class with identities: toFQDNs judges every
+      // address alike, per subject (side_row).
+      if (g_.vertices_[v].kind == PeerVertex::Kind::Address) signature[v].push_back(UINT32_MAX - 1);
+      auto [it, inserted] = classes.emplace(std::move(signature[v]), class_count_);
+      if (inserted) ++class_count_;
+      peer_class_[v] = it->second;
+    }
+    host_class_ = peer_class_[host];
+    auto classes_of = [&](const std::vector<VertexId>& vertices) {
+      std::vector<uint32_t> out;
+      out.reserve(vertices.size());
+      for (VertexId v : vertices) out.push_back(peer_class_[v]);
+      std::sort(out.begin(), out.end());
+      out.erase(std::unique(out.begin(), out.end()), out.end());
+      return out;
+    };
+    class_sets_yes_.reserve(peer_sets_.size());
+    class_sets_maybe_.reserve(peer_sets_.size());
+    for (const PeerSet& ps : peer_sets_) {
+      class_sets_yes_.push_back(classes_of(ps.yes));
+      class_sets_maybe_.push_back(classes_of(ps.maybe));
+    }
+  }
+
+  // ---- rows: one side's decision over every peer class ---------------------------
+
+  struct Row {
+    std::vector<std::pair<uint32_t, uint32_t>> entries;  // (peer class, value) for the classes its terms touch, sorted
+    uint32_t fallback = kEmpty;                          // every other class
+    uint32_t at(uint32_t cls) const {
+      auto it = std::lower_bound(entries.begin(), entries.end(), cls, [](const auto& e, uint32_t c) { return e.first < c; });
+      return it != entries.end() && it->first == cls ? it->second : fallback;
+    }
+  };
+
+  std::vector<Accumulator> row_acc_;
+  std::vector<char> row_touched_;
+  std::vector<uint32_t> row_touched_list_;
+
+  Accumulator& touch(uint32_t cls) {
+    if (!row_touched_[cls]) row_touched_[cls] = 1, row_touched_list_.push_back(cls);
+    return row_acc_[cls];
+  }
+
+  // The side's row. For egress with toFQDNs, `subject` is the source vertex
+  // (names and addresses are judged from its own DNS flows).
+  Row side_row(const SidePolicy& side, Direction d, std::optional<VertexId> subject = std::nullopt,
+               const std::vector<RuleHandle>* rules = nullptr) {
+    Row row;
+    if (side.mode == SideMode::AllowAll) {
+      row.fallback = kAll;
+      return row;
+    }
+    Accumulator everyone;  // terms over every peer
+    for (const Term& t : side.terms) {
+      const PeerSet& ps = peer_sets_[t.peers];
+      if (ps.all) {
+        everyone.add(t, Match::Yes, ps.fact);
+        continue;
+      }
+      for (uint32_t c : class_sets_yes_[t.peers]) touch(c).add(t, Match::Yes, ps.fact);
+      for (uint32_t c : class_sets_maybe_[t.peers]) touch(c).add(t, Match::Maybe, ps.fact);
+    }
+    if (subject) {
+      const Pod* pod = shape_pod_[shape_base_[*subject]];
+      for (const Term& t : side.terms) {
+        if (t.rule->peer_kind != PeerKind::Fqdns || t.rule->explicit_empty_peers) continue;
+        // A name: toFQDNs judged as the per-flow evaluator judges it (the
+        // name, and whether the subject's lookups let the proxy learn it).
+        for (const auto& [name, v] : g_.fqdns_) {
+          std::string fact;
+          Match m = external_peer(*t.rule, v, fact, *subject, pod, rules);
+          touch(peer_class_[v]).add(t, m, fact);
+        }
+        // An address against toFQDNs: unknown (does DNS answer the name
+        // with it?) only when the subject's lookups are visible to the
+        // proxy; the same for every address, so one atom decides.
+        std::string fact;
+        Match m = external_peer(*t.rule, externals_.front(), fact, *subject, pod, rules);
+        for (VertexId v : externals_)
+          if (g_.vertices_[v].kind == PeerVertex::Kind::Address) touch(peer_class_[v]).add(t, m, fact);
+      }
+    }
+    const bool local_host = d == Direction::Ingress && m_.options.allow_localhost;
+    if (local_host) touch(host_class_);
+    row.fallback = intern(decide(side.mode, everyone, false));
+    std::sort(row_touched_list_.begin(), row_touched_list_.end());
+    row.entries.reserve(row_touched_list_.size());
+    for (uint32_t c : row_touched_list_) {
+      Accumulator a = everyone;
+      const Accumulator& mine = row_acc_[c];
+      a.allow_yes |= mine.allow_yes, a.allow_maybe |= mine.allow_maybe;
+      a.deny_yes |= mine.deny_yes, a.deny_maybe |= mine.deny_maybe;
+      if (a.fact.empty()) a.fact = mine.fact;
+      row.entries.emplace_back(c, intern(decide(side.mode, a, local_host && c == host_class_)));
+      row_acc_[c] = Accumulator{};
+      row_touched_[c] = 0;
+    }
+    row_touched_list_.clear();
+    return row;
+  }
+
+  // ---- edges -------------------------------------------------------------------
 
   void make_edges() {
     const size_t n = g_.vertices_.size();
     g_.ports_.push_back(EdgePorts{});
-    g_.out_.assign(n, {});
+    g_.ports_.push_back(EdgePorts{PortSet::all(), {}, ""});
+    interned_.emplace(g_.ports_[kAll], kAll);
 
     // Sources: every vertex but the world identity and fqdn names (toFQDNs
     // is egress only; a name sends nothing).
@@ -615,7 +771,7 @@ class IdentityGraphBuilder {
     // (and, when their ingress rules name ports, the same port table).
     std::map<std::pair<std::vector<std::pair<uint32_t, uint32_t>>, const PortTable*>, uint32_t> ingress_classes;
     std::vector<SidePolicy> ingress_policies;
-    std::vector<uint32_t> ingress_class_of(shape_base_[n]);  // per (vertex, shape)
+    std::vector<uint32_t> ingress_class_of(shape_base_[n], IdentityGraph::kNone);  // per (vertex, shape)
     for (VertexId v : destinations) {
       const bool identity = g_.vertices_[v].kind == PeerVertex::Kind::Identity;
       std::vector<RuleHandle> rules = identity ? selecting(v, Direction::Ingress) : std::vector<RuleHandle>{};
@@ -644,14 +800,7 @@ class IdentityGraphBuilder {
     // Egress policies, one per source class (the same selecting rules).
     std::map<std::vector<std::pair<uint32_t, uint32_t>>, uint32_t> egress_classes;
     std::vector<SidePolicy> egress_policies;
-    const VertexId host = m_.identities.reserved(ReservedIdentity::Host);
-
-    std::vector<Accumulator> acc(n);
-    std::vector<char> touched(n, 0);
-    std::vector<VertexId> touched_list;
-    std::vector<std::optional<EdgePorts>> ingress_memo(ingress_policies.size());
-    std::vector<uint32_t> egress_class_of(n, UINT32_MAX);
-
+    std::vector<uint32_t> egress_class_of(n, IdentityGraph::kNone);
     for (VertexId src : sources) {
       const bool identity = g_.vertices_[src].kind == PeerVertex::Kind::Identity;
       std::vector<RuleHandle> rules = identity ? selecting(src, Direction::Egress) : std::vector<RuleHandle>{};
@@ -661,83 +810,162 @@ class IdentityGraphBuilder {
       if (identity && m_.identities[src].reserved == ReservedIdentity::Init) key.emplace_back(UINT32_MAX, 1);
       auto [cls, inserted] = egress_classes.emplace(key, uint32_t(egress_policies.size()));
       if (inserted) egress_policies.push_back(identity ? side_policy(src, Direction::Egress, nullptr) : SidePolicy{});
-      const SidePolicy& egress = egress_policies[cls->second];
       egress_class_of[src] = cls->second;
-
-      // Egress of src towards every vertex it may reach.
-      Accumulator everyone;  // terms over every vertex
-      for (VertexId v : touched_list) acc[v] = Accumulator{}, touched[v] = 0;
-      touched_list.clear();
-      auto touch = [&](VertexId v) -> Accumulator& {
-        if (!touched[v]) touched[v] = 1, touched_list.push_back(v);
-        return acc[v];
-      };
-      if (egress.mode != SideMode::AllowAll) {
-        for (const Term& t : egress.terms) {
-          const PeerSet& ps = peer_sets_[t.peers];
-          if (ps.all) {
-            everyone.add(t, Match::Yes, ps.fact);
-            continue;
-          }
-          for (VertexId v : ps.yes) touch(v).add(t, Match::Yes, ps.fact);
-          for (VertexId v : ps.maybe) touch(v).add(t, Match::Maybe, ps.fact);
-        }
-        if (egress.per_subject_fqdn) {
-          const Pod* pod = shape_pod_[shape_base_[src]];
-          for (const Term& t : egress.terms) {
-            if (t.rule->peer_kind != PeerKind::Fqdns || t.rule->explicit_empty_peers) continue;
-            // A name: toFQDNs judged as the per-flow evaluator judges it (the
-            // name, and whether the subject's lookups let the proxy learn it).
-            for (const auto& [name, v] : g_.fqdns_) {
-              std::string fact;
-              Match m = external_peer(*t.rule, v, fact, src, pod, &rules);
-              touch(v).add(t, m, fact);
-            }
-            // An address against toFQDNs: unknown (does DNS answer the name
-            // with it?) only when the subject's lookups are visible to the
-            // proxy; the same for every address, so one atom decides.
-            std::string fact;
-            VertexId first_atom = externals_.front();
-            Match m = external_peer(*t.rule, first_atom, fact, src, pod, &rules);
-            for (VertexId v : externals_)
-              if (g_.vertices_[v].kind == PeerVertex::Kind::Address) touch(v).add(t, m, fact);
-          }
-        }
-      }
-      const bool dense = egress.mode != SideMode::DefaultDeny || !everyone.allow_yes.empty() || !everyone.allow_maybe.empty();
-      const std::vector<VertexId>& reached = dense ? destinations : touched_list;
-      if (!dense) std::sort(touched_list.begin(), touched_list.end());
-
-      std::fill(ingress_memo.begin(), ingress_memo.end(), std::nullopt);
-      auto& out = g_.out_[src];
-      for (VertexId dst : reached) {
-        if (dst == g_.world_) continue;
-        Accumulator a = everyone;
-        if (touched[dst]) {
-          const Accumulator& mine = acc[dst];
-          a.allow_yes |= mine.allow_yes, a.allow_maybe |= mine.allow_maybe;
-          a.deny_yes |= mine.deny_yes, a.deny_maybe |= mine.deny_maybe;
-          if (a.fact.empty()) a.fact = mine.fact;
-        }
-        EdgePorts e = decide(egress.mode, a, false);
-        if (e.empty()) continue;
-        for (uint32_t s = 0; s < g_.shape_count_[dst]; ++s) {
-          uint32_t ic = ingress_class_of[shape_base_[dst] + s];
-          if (!ingress_memo[ic]) {
-            const SidePolicy& ingress = ingress_policies[ic];
-            Accumulator b;
-            if (ingress.mode != SideMode::AllowAll)
-              for (const Term& t : ingress.terms) b.add(t, peer_sets_[t.peers].at(src), peer_sets_[t.peers].fact);
-            ingress_memo[ic] = decide(ingress.mode, b, src == host && m_.options.allow_localhost);
-          }
-          uint32_t id = intern(combine(e, *ingress_memo[ic]));
-          if (id) out.push_back({Target{dst, s}, id});
-          if (record_one_sided_ && ingress_policies[ic].mode != SideMode::AllowAll && is_pod_vertex(src) && is_pod_vertex(dst))
-            record_one_sided(egress, e, *ingress_memo[ic], dst, src, Target{dst, s}, Direction::Egress);
-        }
-      }
     }
-    if (!record_one_sided_) return;
+
+    // Every peer set is known now (side_policy made them).
+    make_peer_classes();
+    row_acc_.assign(class_count_, Accumulator{});
+    row_touched_.assign(class_count_, 0);
+
+    std::vector<Row> ingress_rows;
+    ingress_rows.reserve(ingress_policies.size());
+    for (const SidePolicy& p : ingress_policies) ingress_rows.push_back(side_row(p, Direction::Ingress));
+
+    // Target classes: the same peer class and the same ingress class.
+    std::map<std::pair<uint32_t, uint32_t>, uint32_t> target_classes;
+    std::vector<uint32_t> target_ingress;                     // per target class: its ingress class
+    std::vector<std::vector<uint32_t>> targets_by_peer(class_count_);
+    std::vector<std::vector<uint32_t>> targets_by_ingress(ingress_policies.size());
+    g_.target_class_.assign(shape_base_[n], IdentityGraph::kNone);
+    for (VertexId v : destinations)
+      for (uint32_t s = 0; s < g_.shape_count_[v]; ++s) {
+        const uint32_t ic = ingress_class_of[shape_base_[v] + s];
+        auto [it, inserted] = target_classes.emplace(std::make_pair(peer_class_[v], ic), uint32_t(target_ingress.size()));
+        if (inserted) {
+          target_ingress.push_back(ic);
+          g_.class_targets_.emplace_back();
+          g_.unrestricted_target_class_.push_back(ingress_policies[ic].mode == SideMode::AllowAll);
+          targets_by_peer[peer_class_[v]].push_back(it->second);
+          targets_by_ingress[ic].push_back(it->second);
+        }
+        g_.target_class_[shape_base_[v] + s] = it->second;
+        g_.class_targets_[it->second].push_back(Target{v, s});
+      }
+    std::vector<uint32_t> target_peer(target_ingress.size());
+    for (const auto& [key, tc] : target_classes) target_peer[tc] = key.first;
+
+    // Reverse of the ingress rows: per peer class, the ingress classes that
+    // judge it apart from their fallback; and the ingress classes open to
+    // every peer they do not list.
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> ingress_by_peer(class_count_);
+    std::vector<uint32_t> open_ingress;
+    for (uint32_t ic = 0; ic < ingress_rows.size(); ++ic) {
+      for (const auto& [cls, value] : ingress_rows[ic].entries) ingress_by_peer[cls].emplace_back(ic, value);
+      if (ingress_rows[ic].fallback != kEmpty) open_ingress.push_back(ic);
+    }
+
+    // Source classes: the same egress row and the same peer class.
+    std::vector<Row> egress_rows;
+    std::vector<uint32_t> egress_row_of_class(egress_policies.size(), IdentityGraph::kNone);
+    std::map<std::pair<uint32_t, uint32_t>, uint32_t> source_classes;
+    std::vector<std::pair<uint32_t, uint32_t>> source_class_key;  // (egress row, peer class)
+    std::vector<uint32_t> source_egress_class;                    // per source class
+    std::vector<std::vector<VertexId>> source_members;
+    g_.source_class_.assign(n, IdentityGraph::kNone);
+    for (VertexId src : sources) {
+      const uint32_t ec = egress_class_of[src];
+      const SidePolicy& egress = egress_policies[ec];
+      uint32_t row;
+      if (egress.per_subject_fqdn && egress.mode != SideMode::AllowAll) {
+        std::vector<RuleHandle> rules = selecting(src, Direction::Egress);
+        row = uint32_t(egress_rows.size());
+        egress_rows.push_back(side_row(egress, Direction::Egress, src, &rules));
+      } else {
+        if (egress_row_of_class[ec] == IdentityGraph::kNone) {
+          egress_row_of_class[ec] = uint32_t(egress_rows.size());
+          egress_rows.push_back(side_row(egress, Direction::Egress));
+        }
+        row = egress_row_of_class[ec];
+      }
+      auto [it, inserted] = source_classes.emplace(std::make_pair(row, peer_class_[src]), uint32_t(source_class_key.size()));
+      if (inserted) {
+        source_class_key.emplace_back(row, peer_class_[src]);
+        source_egress_class.push_back(ec);
+        source_members.emplace_back();
+      }
+      g_.source_class_[src] = it->second;
+      source_members[it->second].push_back(src);
+    }
+
+    // Edges of each source class.
+    g_.out_.resize(source_class_key.size());
+    g_.unrestricted_source_class_.resize(source_class_key.size());
+    std::vector<uint32_t> seen_ingress(ingress_rows.size(), IdentityGraph::kNone);
+    for (uint32_t sc = 0; sc < source_class_key.size(); ++sc) {
+      const auto [row_id, peer] = source_class_key[sc];
+      const Row& egress = egress_rows[row_id];
+      const bool unrestricted = egress.fallback == kAll && egress.entries.empty();
+      g_.unrestricted_source_class_[sc] = unrestricted;
+      auto& out = g_.out_[sc];
+      if (egress.fallback == kEmpty) {
+        // Default deny: only the classes the egress terms touch.
+        for (const auto& [cls, ev] : egress.entries) {
+          if (ev == kEmpty) continue;
+          for (uint32_t tc : targets_by_peer[cls])
+            if (uint32_t id = combine_ids(ev, ingress_rows[target_ingress[tc]].at(peer))) out.push_back({tc, id});
+        }
+      } else {
+        // Open egress: every ingress class that lets this peer in.
+        auto visit = [&](uint32_t ic, uint32_t iv) {
+          // The class's own entry decides, even when it is empty (a deny):
+          // the fallback is for the peers it does not list.
+          if (seen_ingress[ic] == sc) return;
+          seen_ingress[ic] = sc;
+          if (iv == kEmpty) return;
+          for (uint32_t tc : targets_by_ingress[ic]) {
+            if (unrestricted && g_.unrestricted_target_class_[tc]) continue;
+            if (uint32_t id = combine_ids(egress.at(target_peer[tc]), iv)) out.push_back({tc, id});
+          }
+        };
+        for (const auto& [ic, iv] : ingress_by_peer[peer]) visit(ic, iv);
+        for (uint32_t ic : open_ingress) visit(ic, ingress_rows[ic].fallback);
+      }
+      std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.to < b.to; });
+    }
+
+    if (record_one_sided_)
+      record_all_one_sided(egress_policies, ingress_policies, egress_class_of, ingress_class_of, egress_rows,
+                           ingress_rows, source_class_key, source_egress_class, source_members, targets_by_peer,
+                           target_ingress, destinations);
+    g_.shape_base_ = shape_base_;
+  }
+
+  // ---- one-sided flows -------------------------------------------------------------
+
+  void record_all_one_sided(const std::vector<SidePolicy>& egress_policies, const std::vector<SidePolicy>& ingress_policies,
+                            const std::vector<uint32_t>& egress_class_of, const std::vector<uint32_t>& ingress_class_of,
+                            const std::vector<Row>& egress_rows, const std::vector<Row>& ingress_rows,
+                            const std::vector<std::pair<uint32_t, uint32_t>>& source_class_key,
+                            const std::vector<uint32_t>& source_egress_class,
+                            const std::vector<std::vector<VertexId>>& source_members,
+                            const std::vector<std::vector<uint32_t>>& targets_by_peer,
+                            const std::vector<uint32_t>& target_ingress, const std::vector<VertexId>& destinations) {
+    // A sender's egress allow rule names a destination whose ingress
+    // (enforcing) does not let those ports in: judged once per source class,
+    // recorded for each pod of it.
+    std::vector<OneSidedFlow> found;
+    for (uint32_t sc = 0; sc < source_class_key.size(); ++sc) {
+      const SidePolicy& egress = egress_policies[source_egress_class[sc]];
+      if (egress.mode != SideMode::DefaultDeny) continue;
+      if (std::none_of(source_members[sc].begin(), source_members[sc].end(), [&](VertexId v) { return is_pod_vertex(v); }))
+        continue;
+      const auto [row_id, peer] = source_class_key[sc];
+      found.clear();
+      for (const auto& [cls, ev] : egress_rows[row_id].entries) {
+        if (ev == kEmpty) continue;
+        for (uint32_t tc : targets_by_peer[cls]) {
+          const uint32_t ic = target_ingress[tc];
+          if (ingress_policies[ic].mode == SideMode::AllowAll) continue;
+          const EdgePorts& in = g_.ports_[ingress_rows[ic].at(peer)];
+          for (const Target& t : g_.class_targets_[tc])
+            if (is_pod_vertex(t.vertex)) record_one_sided(egress, g_.ports_[ev], in, t.vertex, 0, t, Direction::Egress, found);
+        }
+      }
+      for (VertexId src : source_members[sc])
+        if (is_pod_vertex(src))
+          for (OneSidedFlow f : found) f.from = src, g_.one_sided_.push_back(std::move(f));
+    }
 
     // The reverse: a destination's ingress allow rule names a source whose
     // egress (enforcing) does not let those ports out.
@@ -751,13 +979,13 @@ class IdentityGraphBuilder {
           if (!t.deny && !peer_sets_[t.peers].all) named.insert(named.end(), peer_sets_[t.peers].yes.begin(), peer_sets_[t.peers].yes.end());
         sort_unique(named);
         for (VertexId src : named) {
-          if (!is_pod_vertex(src) || egress_class_of[src] == UINT32_MAX) continue;
+          if (!is_pod_vertex(src) || egress_class_of[src] == IdentityGraph::kNone) continue;
           const SidePolicy& egress = egress_policies[egress_class_of[src]];
           if (egress.mode == SideMode::AllowAll) continue;
           Accumulator b;
           for (const Term& t : ingress.terms) b.add(t, peer_sets_[t.peers].at(src), peer_sets_[t.peers].fact);
           EdgePorts in = decide(ingress.mode, b, false);
-          record_one_sided(ingress, in, egress_towards(egress, dst), src, src, Target{dst, s}, Direction::Ingress);
+          record_one_sided(ingress, in, egress_towards(egress, dst), src, src, Target{dst, s}, Direction::Ingress, g_.one_sided_);
         }
       }
     }
@@ -796,18 +1024,44 @@ Target IdentityGraph::target_of(const Model& model, size_t pod_index) const {
   return Target{model.pod_identity[pod_index], pod_shape_[pod_index]};
 }
 
+const std::vector<IdentityGraph::OutEdge>& IdentityGraph::out_edges(VertexId from) const {
+  static const std::vector<OutEdge> kNoEdges;
+  if (from >= source_class_.size() || source_class_[from] == kNone) return kNoEdges;
+  return out_[source_class_[from]];
+}
+
+bool IdentityGraph::unrestricted_sender(VertexId from) const {
+  return from < source_class_.size() && source_class_[from] != kNone && unrestricted_source_class_[source_class_[from]];
+}
+
+bool IdentityGraph::unrestricted_receiver(Target to) const {
+  if (to.vertex >= shape_count_.size() || to.shape >= shape_count_[to.vertex]) return false;
+  const uint32_t tc = target_class_[shape_base_[to.vertex] + to.shape];
+  return tc != kNone && unrestricted_target_class_[tc];
+}
+
 const EdgePorts& IdentityGraph::edge(VertexId from, Target to) const {
-  const auto& edges = out_[from];
-  auto it = std::lower_bound(edges.begin(), edges.end(), to, [](const OutEdge& e, const Target& t) {
-    return std::tie(e.to.vertex, e.to.shape) < std::tie(t.vertex, t.shape);
-  });
-  if (it != edges.end() && it->to == to) return ports_[it->ports];
-  return ports_[0];
+  if (from >= source_class_.size() || source_class_[from] == kNone) return ports_[0];
+  if (to.vertex >= shape_count_.size() || to.shape >= shape_count_[to.vertex]) return ports_[0];
+  const uint32_t tc = target_class_[shape_base_[to.vertex] + to.shape];
+  if (tc == kNone) return ports_[0];
+  const uint32_t sc = source_class_[from];
+  if (unrestricted_source_class_[sc] && unrestricted_target_class_[tc]) return ports_[1];
+  const auto& edges = out_[sc];
+  auto it = std::lower_bound(edges.begin(), edges.end(), tc, [](const OutEdge& e, uint32_t c) { return e.to < c; });
+  return it != edges.end() && it->to == tc ? ports_[it->ports] : ports_[0];
 }
 
 size_t IdentityGraph::edge_count() const {
+  size_t unrestricted_targets = 0;
+  for (size_t tc = 0; tc < class_targets_.size(); ++tc)
+    if (unrestricted_target_class_[tc]) unrestricted_targets += class_targets_[tc].size();
   size_t n = 0;
-  for (const auto& e : out_) n += e.size();
+  for (VertexId v = 0; v < source_class_.size(); ++v) {
+    if (source_class_[v] == kNone) continue;
+    for (const auto& e : out_[source_class_[v]]) n += class_targets_[e.to].size();
+    if (unrestricted_source_class_[source_class_[v]]) n += unrestricted_targets;
+  }
   return n;
 }
 

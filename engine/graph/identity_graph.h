@@ -16,12 +16,22 @@
 //  3. Each rule element's toPorts becomes a PortSet once (egress named ports
 //     through the cluster-wide table; ingress ones on the destination's own
 //     containers, hence per destination "port shape").
-//  4. Per subject class (identities selected by the same rules) and direction,
-//     the side's decision is set algebra: allowed = allow - deny, unknown where
-//     a maybe decides (docs/semantics.md#deny-wins, #default-deny).
-//  5. Edges: for each source, its egress candidates, each intersected with the
-//     destination's ingress as seen from that source. Work grows with the
-//     allowed pairs, not with identities squared.
+//  4. Peer classes: vertices that every peer set includes or excludes alike
+//     are one class to both sides' decisions (2,000 address blocks named by
+//     the same rules are one peer; GRAPH-DESIGN's equivalence classes).
+//  5. Per subject class (identities selected by the same rules) and
+//     direction, the side's decision as a row over peer classes: the classes
+//     its terms touch, and one value for every other (deny-only and
+//     unselected sides are dense, default-deny ones sparse). Set algebra:
+//     allowed = allow - deny, unknown where a maybe decides
+//     (docs/semantics.md#deny-wins, #default-deny).
+//  6. Edges per source class (the same egress row and peer class) towards
+//     target classes (the same peer class and ingress class): each egress
+//     value combined with the ingress row's value for the source's class,
+//     memoised by value pair. Work grows with the classes each side touches,
+//     not with vertices squared. An edge between a sender whose egress
+//     enforces nothing and a receiver whose ingress enforces nothing allows
+//     every port and is not stored (address blocks to address blocks).
 //
 // Immutable once built; the per-flow evaluator (query/) gives the words for
 // the flows a user asks about, and the two agree on every flow (tests).
@@ -105,15 +115,27 @@ class IdentityGraph {
   size_t shape_count(VertexId v) const { return v < shape_count_.size() ? shape_count_[v] : 1; }
 
   // What `from` may send to `to` (egress of `from` and ingress of `to`).
-  // Empty when nothing; never null.
+  // Empty when nothing.
   const EdgePorts& edge(VertexId from, Target to) const;
-  // Every non-empty edge out of `from`, sorted by target.
+
+  // Destinations that no policy tells apart: the same peer class and the
+  // same ingress policy. Edges are kept per source class and target class.
+  using TargetClass = uint32_t;
+  const std::vector<Target>& targets(TargetClass c) const { return class_targets_[c]; }
   struct OutEdge {
-    Target to;
+    TargetClass to;
     uint32_t ports;  // index into edge_ports()
   };
-  const std::vector<OutEdge>& out_edges(VertexId from) const { return out_[from]; }
+  // The non-empty edges out of `from`, by target class, except those towards
+  // an unrestricted receiver when `from` is an unrestricted sender (those
+  // allow every port: see unrestricted_senders / unrestricted_receivers).
+  const std::vector<OutEdge>& out_edges(VertexId from) const;
   const std::vector<EdgePorts>& edge_ports() const { return ports_; }
+  // Does `from`'s egress enforce nothing? Does `to`'s ingress enforce nothing?
+  bool unrestricted_sender(VertexId from) const;
+  bool unrestricted_receiver(Target to) const;
+  // Edges between vertices (what out_edges expands to, plus the unstored
+  // unrestricted pairs), counted without being made.
   size_t edge_count() const;
   // Empty unless built with record_one_sided; sorted by (from, to, rule position).
   const std::vector<OneSidedFlow>& one_sided() const { return one_sided_; }
@@ -124,11 +146,18 @@ class IdentityGraph {
 
  private:
   friend class IdentityGraphBuilder;
+  static constexpr uint32_t kNone = UINT32_MAX;
   std::vector<PeerVertex> vertices_;
   VertexId world_ = 0;
-  std::vector<std::vector<OutEdge>> out_;
-  std::vector<EdgePorts> ports_;  // interned; ports_[0] is the empty edge
+  std::vector<uint32_t> source_class_;              // per vertex; kNone: sends nothing
+  std::vector<std::vector<OutEdge>> out_;           // per source class, sorted by target class
+  std::vector<char> unrestricted_source_class_;     // per source class
+  std::vector<uint32_t> target_class_;              // per (vertex, shape), through shape_base_
+  std::vector<std::vector<Target>> class_targets_;  // per target class, sorted
+  std::vector<char> unrestricted_target_class_;     // per target class
+  std::vector<EdgePorts> ports_;  // interned; ports_[0] is the empty edge, ports_[1] every port
   std::vector<uint32_t> shape_count_;              // per identity vertex
+  std::vector<uint32_t> shape_base_;               // per vertex: its first (vertex, shape) index
   std::vector<uint32_t> pod_shape_;                // per cluster pod
   std::vector<std::pair<std::string, VertexId>> fqdns_;  // sorted by name
   std::vector<OneSidedFlow> one_sided_;
