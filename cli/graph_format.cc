@@ -121,26 +121,38 @@ void write_graph_text(const GraphView& view, std::ostream& out) {
 }
 
 void write_graph_json(const GraphView& view, std::ostream& out) {
+  // Streamed a vertex and an edge at a time: a whole-cluster graph has
+  // millions of edges, and a JSON tree of them costs ten times their text.
   auto edges = shown_edges(view);
-  nlohmann::json vertices = nlohmann::json::array();
-  for (const auto* v : shown_vertices(view, edges)) {
-    nlohmann::json j = {{"id", v->id}, {"kind", v->kind}};
-    if (!v->namespace_.empty()) j["namespace"] = v->namespace_;
-    vertices.push_back(std::move(j));
-  }
-  nlohmann::json jedges = nlohmann::json::array();
-  for (const auto* e : edges) {
-    ShownPorts p = shown_ports(view, *e);
-    nlohmann::json j = {{"from", e->from}, {"to", e->to}, {"verdict", verdict_of(p)}, {"allowed", p.allowed.to_string()}};
-    if (!p.unknown.empty()) j["unknown"] = {{"ports", p.unknown.to_string()}, {"depends_on", e->unknown_fact}};
-    jedges.push_back(std::move(j));
-  }
-  nlohmann::json doc = {{"schemaVersion", kGraphSchemaVersion}, {"vertices", vertices}, {"edges", jedges}};
-  if (view.port) doc["port"] = fmt::format("{}/{}", view.port->port, netreach::to_string(view.port->protocol));
-  if (!view.namespaces.empty()) doc["namespaces"] = view.namespaces;
-  if (!view.focus.empty()) doc["focus"] = {{"vertex", view.focus}, {"reachable", view.reachable}};
-  if (!view.hypothetical.empty()) doc["hypothetical"] = view.hypothetical;
-  out << doc.dump(2) << "\n";
+  nlohmann::json head = {{"schemaVersion", kGraphSchemaVersion}};
+  if (view.port) head["port"] = fmt::format("{}/{}", view.port->port, netreach::to_string(view.port->protocol));
+  if (!view.namespaces.empty()) head["namespaces"] = view.namespaces;
+  if (!view.focus.empty()) head["focus"] = {{"vertex", view.focus}, {"reachable", view.reachable}};
+  if (!view.hypothetical.empty()) head["hypothetical"] = view.hypothetical;
+  out << "{\n";
+  for (const auto& [key, value] : head.items()) out << "  " << nlohmann::json(key).dump() << ": " << value.dump() << ",\n";
+  auto list = [&](const char* name, const auto& items, auto&& element) {
+    out << "  \"" << name << "\": [";
+    const char* separator = "\n    ";
+    for (const auto* item : items) {
+      out << separator << element(*item).dump();
+      separator = ",\n    ";
+    }
+    out << (items.empty() ? "]" : "\n  ]");
+  };
+  list("vertices", shown_vertices(view, edges), [](const ClusterGraph::Vertex& v) {
+    nlohmann::json j = {{"id", v.id}, {"kind", v.kind}};
+    if (!v.namespace_.empty()) j["namespace"] = v.namespace_;
+    return j;
+  });
+  out << ",\n";
+  list("edges", edges, [&](const ClusterGraph::Edge& e) {
+    ShownPorts p = shown_ports(view, e);
+    nlohmann::json j = {{"from", e.from}, {"to", e.to}, {"verdict", verdict_of(p)}, {"allowed", p.allowed.to_string()}};
+    if (!p.unknown.empty()) j["unknown"] = {{"ports", p.unknown.to_string()}, {"depends_on", e.unknown_fact}};
+    return j;
+  });
+  out << "\n}\n";
 }
 
 void write_graph_csv(const GraphView& view, std::ostream& out) {
