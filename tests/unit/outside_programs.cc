@@ -7,8 +7,8 @@
 #include <iostream>
 #include <sstream>
 
-// Listeners (TestEventListenerBase) outside the main translation unit.
-#define CATCH_CONFIG_EXTERNAL_INTERFACES
+// Listeners (TestEventListenerBase) outside the main translation unit need
+// CATCH_CONFIG_EXTERNAL_INTERFACES, which CMakeLists.txt sets for every test file.
 #include <catch2/catch.hpp>
 
 namespace netreach::testing {
