@@ -14,16 +14,16 @@
 namespace netreach {
 namespace {
 
-struct PortSpec {
+struct FlowPort {
   std::optional<uint16_t> number;
   std::string name;  // a named port
   Protocol protocol = Protocol::TCP;
   bool protocol_stated = false;  // in the port ("53/UDP") or beside it
 };
 
-Result<PortSpec> parse_port(const std::string& text, std::optional<Protocol> protocol_option) {
+Result<FlowPort> parse_port(const std::string& text, std::optional<Protocol> protocol_option) {
   SourcePos nowhere;
-  PortSpec spec;
+  FlowPort spec;
   std::string port = text;
   std::optional<Protocol> protocol;
   if (auto slash = text.find('/'); slash != std::string::npos) {
