@@ -3,6 +3,7 @@
 #include "brute_force.h"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -61,7 +62,8 @@ const Namespace* find_ns(const Cluster& cluster, const std::string& name) {
 Labels identity_of(const Cluster& cluster, const BfPeer& peer) {
   Labels out;
   switch (peer.kind) {
-    case BfPeer::Kind::World: out.push_back({"reserved", "world", ""}); return out;
+    case BfPeer::Kind::World:
+    case BfPeer::Kind::Fqdn: out.push_back({"reserved", "world", ""}); return out;
     case BfPeer::Kind::Host: out.push_back({"reserved", "host", ""}); return out;
     case BfPeer::Kind::RemoteNode: out.push_back({"reserved", "remote-node", ""}); return out;
     case BfPeer::Kind::Pod: break;
@@ -128,6 +130,43 @@ bool prefix_contains(const IpPrefix& p, const IpAddress& ip) {
   return true;
 }
 
+// ---- names (docs/semantics.md#fqdn-matching) ---------------------------------------------------------
+
+std::string lower_name(std::string_view name) {
+  std::string out(name);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!out.empty() && out.back() == '.') out.pop_back();
+  return out;
+}
+
+// `*` stands for any run of characters other than a dot; `*` alone for every name.
+bool glob_matches(std::string_view pattern, std::string_view name) {
+  if (pattern.empty()) return name.empty();
+  if (pattern.front() == '*') {
+    for (size_t i = 0; i <= name.size(); ++i) {
+      if (glob_matches(pattern.substr(1), name.substr(i))) return true;
+      if (i < name.size() && name[i] == '.') break;
+    }
+    return false;
+  }
+  return !name.empty() && pattern.front() == name.front() && glob_matches(pattern.substr(1), name.substr(1));
+}
+
+bool fqdn_selector_matches(const FqdnPeer& f, const std::string& name) {
+  std::string n = lower_name(name);
+  if (!f.match_name.empty()) return lower_name(f.match_name) == n;
+  std::string pattern = lower_name(f.match_pattern);
+  return pattern == "*" || glob_matches(pattern, n);
+}
+
+bool is_cluster_dns(const Pod& pod) {
+  return pod.namespace_ == "kube-system" && !pod.host_network &&
+         std::find(pod.labels.begin(), pod.labels.end(), std::pair<std::string, std::string>{"k8s-app", "kube-dns"}) !=
+             pod.labels.end();
+}
+
+enum class Seen : uint8_t { No, Maybe, Yes };
+
 // ---- evaluation -----------------------------------------------------------------
 
 struct Eval {
@@ -135,6 +174,8 @@ struct Eval {
   bool unknown = false;
   bool allow_localhost = true;
   std::vector<const Selector*> allow_requires, deny_requires;  // of the side being evaluated
+  const Pod* subject_ = nullptr;                                // of the side being evaluated
+  std::vector<const Rule*> selecting_;                           // its rules in this direction
 
   // Named port resolution (docs/semantics.md#named-ports). `subject` is the endpoint whose policy is
   // evaluated; on ingress it is the destination.
@@ -147,7 +188,9 @@ struct Eval {
     if (dir == Direction::Ingress) {
       scan(subject);  // destination endpoint's own containers
     } else {
-      for (const auto& pod : cluster.pods) scan(pod);  // cluster-wide map, conflicts dropped
+      // The cluster-wide map, conflicts dropped; a hostNetwork pod is no endpoint and adds nothing to it.
+      for (const auto& pod : cluster.pods)
+        if (!pod.host_network) scan(pod);
     }
     if (numbers.size() != 1) return std::nullopt;
     return *numbers.begin();
@@ -176,8 +219,8 @@ struct Eval {
     using K = BfPeer::Kind;
     switch (e) {
       case Entity::All: return true;
-      case Entity::World: return peer.kind == K::World;
-      case Entity::Cluster: return peer.kind != K::World;  // all our pods are local-cluster pods
+      case Entity::World: return peer.kind == K::World || peer.kind == K::Fqdn;
+      case Entity::Cluster: return peer.kind != K::World && peer.kind != K::Fqdn;  // all our pods are local-cluster pods
       case Entity::Host: return peer.kind == K::Host;
       case Entity::RemoteNode: return peer.kind == K::RemoteNode;
       case Entity::KubeApiserver:
@@ -203,6 +246,13 @@ struct Eval {
         return false;
       }
       case PeerKind::Cidr:
+        if (peer.kind == BfPeer::Kind::Fqdn) {
+          // A name's addresses are not in the input: only a CIDR covering every address decides.
+          for (const auto& c : pr.cidrs)
+            if (c.rule.prefix.length == 0 && c.rule.except.empty()) return true;
+          if (!pr.cidrs.empty() || !pr.cidr_groups.empty()) unknown = true;
+          return false;
+        }
         if (peer.kind != BfPeer::Kind::World) return false;  // docs/semantics.md#cidr-scope: never pods or nodes
         for (const auto& c : pr.cidrs) {
           if (!prefix_contains(c.rule.prefix, peer.ip)) continue;
@@ -215,15 +265,136 @@ struct Eval {
         for (const auto& en : pr.entities)
           if (entity_matches(en.entity, peer)) return true;
         return false;
+      case PeerKind::Services: return services_match(pr, peer, peer_labels);
+      case PeerKind::Fqdns: {
+        // docs/semantics.md#fqdn-peers: only addresses outside the cluster, and only those DNS answered.
+        if (peer.kind == BfPeer::Kind::World) {
+          if (!pr.fqdns.empty()) unknown = true;  // which names the address answers is not in the input
+          return false;
+        }
+        if (peer.kind != BfPeer::Kind::Fqdn) return false;
+        bool named = false;
+        for (const auto& f : pr.fqdns) named = named || fqdn_selector_matches(f, peer.fqdn);
+        if (!named) return false;
+        Seen seen = dns_seen(peer.fqdn);
+        if (seen == Seen::Maybe) unknown = true;
+        return seen == Seen::Yes;
+      }
       default: unknown = true; return false;
     }
+  }
+
+  // docs/semantics.md#toservices, #unresolved-toservices.
+  bool services_match(const PeerRule& pr, const BfPeer& peer, const Labels& peer_labels) {
+    size_t with_selector = 0, without_selector = 0;
+    bool backend = false;
+    if (!pr.deny) {  // egressDeny never resolves toServices
+      for (const auto& sp : pr.services) {
+        for (const auto& svc : cluster.services) {
+          if (!sp.service_namespace.empty() && sp.service_namespace != svc.namespace_) continue;
+          bool match = false;
+          if (sp.by_selector) {
+            Labels object_labels;
+            for (const auto& [k, v] : svc.labels) object_labels.push_back({"k8s", k, v});
+            match = selector_matches(sp.service_label_selector, object_labels);
+          } else {
+            match = sp.service_name == svc.name;
+          }
+          if (!match) continue;
+          if (!svc.selector) {
+            ++without_selector;
+            continue;
+          }
+          ++with_selector;
+          // The backends as toEndpoints: the selector plus the Service's namespace, on the peer's identity.
+          if (peer.kind != BfPeer::Kind::Pod) continue;
+          bool all = true;
+          Labels wanted;
+          for (const auto& [k, v] : *svc.selector) wanted.push_back({"k8s", k, v});
+          wanted.push_back({"k8s", "io.kubernetes.pod.namespace", svc.namespace_});
+          for (const auto& w : wanted) {
+            bool found = false;
+            for (const auto& l : peer_labels) found = found || (l.source == w.source && l.key == w.key && l.value == w.value);
+            all = all && found;
+          }
+          backend = backend || all;
+        }
+      }
+    }
+    if (backend) return true;
+    if (with_selector == 0 && without_selector == 0) return pr.has_to_ports;  // no peers left: toPorts to everyone
+    if (without_selector > 0 && (peer.kind == BfPeer::Kind::World || peer.kind == BfPeer::Kind::Fqdn))
+      unknown = true;  // EndpointSlice addresses are not in the input
+    return false;
+  }
+
+  // docs/semantics.md#dns-visibility: does Cilium's DNS proxy see the subject's lookups of `name`? Some
+  // egress rule of the subject with `rules.dns` matching the name on port 53 must select a DNS server,
+  // and the lookup to it must be allowed, both sides.
+  Seen dns_seen(const std::string& name) {
+    bool maybe = false, denied = false, any_cluster_dns = false;
+    for (const auto& pod : cluster.pods) any_cluster_dns = any_cluster_dns || is_cluster_dns(pod);
+    for (const Rule* r : selecting_) {
+      for (const auto& pr : r->egress) {
+        bool udp = false, tcp = false;
+        for (const auto& pp : pr.ports) {
+          if (pp.dns.empty() || !pp.name.empty()) continue;
+          bool on_53 = (pp.port == 0 && pp.end_port == 0) || (pp.port <= 53 && 53 <= std::max(pp.port, pp.end_port));
+          bool names = false;
+          for (const auto& f : pp.dns) names = names || fqdn_selector_matches(f, name);
+          if (!on_53 || !names) continue;
+          udp = udp || pp.protocol == Protocol::Any || pp.protocol == Protocol::UDP;
+          tcp = tcp || pp.protocol == Protocol::Any || pp.protocol == Protocol::TCP;
+        }
+        if (!udp && !tcp) continue;
+        std::vector<const Pod*> servers;
+        if (pr.peer_kind == PeerKind::Wildcard) {
+          for (const auto& pod : cluster.pods)
+            if (is_cluster_dns(pod)) servers.push_back(&pod);
+        } else if (pr.peer_kind == PeerKind::Endpoints || pr.peer_kind == PeerKind::Services) {
+          for (const auto& pod : cluster.pods)
+            if (!pod.host_network) servers.push_back(&pod);
+        } else {
+          unknown = true;  // DNS servers behind entities or CIDRs: not generated
+          continue;
+        }
+        for (const Pod* server : servers) {
+          BfPeer server_peer = BfPeer::of(*server);
+          Labels server_labels = identity_of(cluster, server_peer);
+          for (Protocol proto : {Protocol::UDP, Protocol::TCP}) {
+            if ((proto == Protocol::UDP && !udp) || (proto == Protocol::TCP && !tcp)) continue;
+            bool was_unknown = unknown;
+            unknown = false;
+            bool through = covers(pr, server_peer, server_labels, 53, proto, *subject_);
+            bool through_unknown = unknown;
+            unknown = was_unknown;
+            if (through_unknown) maybe = true;
+            if (!through) continue;
+            Verdict lookup = brute_force_verdict(cluster, BfPeer::of(*subject_), server_peer, 53, proto, allow_localhost);
+            if (lookup == Verdict::Allow && !through_unknown) return Seen::Yes;
+            if (lookup == Verdict::Unknown) maybe = true;
+            if (lookup == Verdict::Deny) denied = true;
+          }
+        }
+      }
+    }
+    if (maybe) return Seen::Maybe;
+    if (denied) return Seen::No;
+    // No DNS rule selects a server of the input: without a cluster DNS, which server answers is unknown.
+    bool any_dns_rule = false;
+    for (const Rule* r : selecting_)
+      for (const auto& pr : r->egress)
+        for (const auto& pp : pr.ports)
+          for (const auto& f : pp.dns) any_dns_rule = any_dns_rule || fqdn_selector_matches(f, name);
+    return any_dns_rule && !any_cluster_dns ? Seen::Maybe : Seen::No;
   }
 
   // Does this ingress/egress (deny) element cover (peer, port, proto)?
   // (docs/semantics.md#rule-shapes, #ports-and-protocols)
   bool covers(const PeerRule& pr, const BfPeer& peer, const Labels& peer_labels, uint16_t port, Protocol proto,
               const Pod& subject) {
-    if (!pr.unevaluated.empty()) unknown = true;
+    for (Unevaluated u : pr.unevaluated)
+      if (u != Unevaluated::L7Rules) unknown = true;  // L7 rules keep the L4 allow (docs/semantics.md#l7-verdict)
     bool l3_only = !pr.has_to_ports && !pr.has_icmps;
     if (pr.peer_kind == PeerKind::Wildcard && !pr.explicit_empty_peers && l3_only) return false;  // `- {}`
     if (!peer_matches(pr, peer, peer_labels)) return false;
@@ -253,6 +424,8 @@ struct Eval {
       }
     }
     if (selecting.empty()) return Verdict::Allow;  // not enforcing (docs/semantics.md#default-deny)
+    subject_ = &subject;
+    selecting_ = selecting;
     // docs/semantics.md#fromrequires-and-torequires: fromRequires / toRequires of every rule
     // selecting the subject.
     allow_requires.clear();
@@ -281,10 +454,68 @@ struct Eval {
   }
 };
 
+
+// A hostNetwork pod as the other end sees it: its node, `host` to pods on the same node and
+// `remote-node` to the others (docs/semantics.md#hostnetwork-pods).
+BfPeer placed(const BfPeer& peer, bool same_node) {
+  if (peer.kind != BfPeer::Kind::Pod || !peer.pod->host_network) return peer;
+  return same_node ? BfPeer::host() : BfPeer::remote_node();
+}
+
+Verdict judge_placed(const Cluster& cluster, const BfPeer& from, const BfPeer& to, uint16_t port, Protocol protocol,
+                     bool allow_localhost);
+
 }  // namespace
 
 Verdict brute_force_verdict(const Cluster& cluster, const BfPeer& from, const BfPeer& to, uint16_t port,
                             Protocol protocol, bool allow_localhost) {
+  auto host_network = [](const BfPeer& p) { return p.kind == BfPeer::Kind::Pod && p.pod->host_network; };
+  if (!host_network(from) && !host_network(to))
+    return judge_placed(cluster, from, to, port, protocol, allow_localhost);
+  // Placement: known when both are pods with spec.nodeName; a peer that is not a pod shares no node.
+  bool both_pods = from.kind == BfPeer::Kind::Pod && to.kind == BfPeer::Kind::Pod;
+  if (!both_pods) return judge_placed(cluster, placed(from, false), placed(to, false), port, protocol, allow_localhost);
+  if (!from.pod->node_name.empty() && !to.pod->node_name.empty()) {
+    bool same = from.pod->node_name == to.pod->node_name;
+    return judge_placed(cluster, placed(from, same), placed(to, same), port, protocol, allow_localhost);
+  }
+  Verdict same = judge_placed(cluster, placed(from, true), placed(to, true), port, protocol, allow_localhost);
+  Verdict other = judge_placed(cluster, placed(from, false), placed(to, false), port, protocol, allow_localhost);
+  return same == other ? same : Verdict::Unknown;
+}
+
+Verdict brute_force_service_verdict(const Cluster& cluster, const BfPeer& from, const Service& service, uint16_t port,
+                                    Protocol protocol, bool allow_localhost) {
+  const ServicePort* sp = nullptr;
+  for (const auto& candidate : service.ports)
+    if (candidate.port == port && candidate.protocol == protocol) sp = &candidate;
+  if (!sp) return Verdict::Unknown;  // not a port of the Service: the query is refused
+  std::set<Verdict> verdicts;
+  if (service.selector && !service.selector->empty()) {
+    for (const auto& pod : cluster.pods) {
+      if (pod.namespace_ != service.namespace_) continue;
+      bool selected = true;
+      for (const auto& kv : *service.selector)
+        selected = selected && std::find(pod.labels.begin(), pod.labels.end(), kv) != pod.labels.end();
+      if (!selected) continue;
+      std::optional<uint16_t> target = sp->target_port;
+      if (!sp->target_port_name.empty()) {
+        target.reset();
+        for (const auto& cp : pod.ports)
+          if (cp.name == sp->target_port_name && cp.protocol == protocol) target = cp.port;
+      }
+      if (!target) continue;  // this backend serves nothing on that name
+      verdicts.insert(brute_force_verdict(cluster, from, BfPeer::of(pod), *target, protocol, allow_localhost));
+    }
+  }
+  if (verdicts.empty()) return Verdict::Deny;  // no backend: the connection fails (docs/semantics.md#services-without-backends)
+  return verdicts.size() == 1 ? *verdicts.begin() : Verdict::Unknown;
+}
+
+namespace {
+
+Verdict judge_placed(const Cluster& cluster, const BfPeer& from, const BfPeer& to, uint16_t port, Protocol protocol,
+                     bool allow_localhost) {
   Eval eval{cluster};
   eval.allow_localhost = allow_localhost;
   bool allowed = true;
@@ -296,6 +527,8 @@ Verdict brute_force_verdict(const Cluster& cluster, const BfPeer& from, const Bf
   if (eval.unknown) return Verdict::Unknown;
   return allowed ? Verdict::Allow : Verdict::Deny;
 }
+
+}  // namespace
 
 std::vector<std::string> brute_force_identity(const Cluster& cluster, const BfPeer& peer) {
   std::vector<std::string> out;

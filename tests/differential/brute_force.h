@@ -18,9 +18,17 @@
 // Assumptions (the engine's defaults): cluster-name "default", enforcement mode
 // "default", allow-localhost=always, policy-cidr-match-mode unset,
 // policy-default-local-cluster off, single-stack IPv4, no host firewall.
-// Constructs it does not evaluate (toServices, toFQDNs, toNodes, groups, L7,
-// kube-apiserver entity on nodes) make it return Verdict::Unknown; the
-// generator does not emit them.
+// Services, hostNetwork pods and toFQDNs are judged from docs/semantics.md
+// (#service-backends, #toservices, #hostnetwork-pods, #fqdn-peers,
+// #dns-visibility): a Service destination is its backends on their
+// targetPort; a hostNetwork pod is `host` or `remote-node` to the other end by
+// placement (both placements judged when spec.nodeName does not decide); a
+// `fqdn:NAME` destination is allowed by toFQDNs only when the subject's lookup
+// of NAME is allowed to a DNS server through a rule with `rules.dns` matching
+// it. L7 rules keep their L4 allow (docs/semantics.md#l7-verdict).
+// Constructs it does not evaluate (toNodes, groups, authentication, listeners,
+// kube-apiserver entity on nodes, DNS rules towards entities or CIDRs) make it
+// return Verdict::Unknown; the generator does not emit them.
 #pragma once
 
 #include <cstdint>
@@ -35,15 +43,17 @@ namespace netreach::differential {
 
 // One end of a flow.
 struct BfPeer {
-  enum class Kind : uint8_t { Pod, World, Host, RemoteNode };
+  enum class Kind : uint8_t { Pod, World, Host, RemoteNode, Fqdn };
   Kind kind = Kind::Pod;
-  const Pod* pod = nullptr;  // Kind::Pod
+  const Pod* pod = nullptr;  // Kind::Pod (a hostNetwork pod too: placement decides what it is)
   IpAddress ip;              // Kind::World: an address outside the cluster
+  std::string fqdn;          // Kind::Fqdn: a name outside the cluster, lower-case, no trailing dot
 
   static BfPeer of(const Pod& p) { return BfPeer{Kind::Pod, &p, {}}; }
   static BfPeer world(const IpAddress& a) { return BfPeer{Kind::World, nullptr, a}; }
   static BfPeer host() { return BfPeer{Kind::Host, nullptr, {}}; }
   static BfPeer remote_node() { return BfPeer{Kind::RemoteNode, nullptr, {}}; }
+  static BfPeer name(std::string n) { return BfPeer{Kind::Fqdn, nullptr, {}, std::move(n)}; }
 };
 
 // allow_localhost: the agent's allow-localhost=always (docs/semantics.md#allow-localhost); false = "policy".
@@ -54,6 +64,11 @@ inline Verdict brute_force_verdict(const Cluster& cluster, const Pod& from, cons
                                    Protocol protocol) {
   return brute_force_verdict(cluster, BfPeer::of(from), BfPeer::of(to), port, protocol);
 }
+
+// A connection to a Service port: one flow per backend on its targetPort; no backend serving it is a
+// deny, backends that disagree are unknown (docs/semantics.md#service-backends).
+Verdict brute_force_service_verdict(const Cluster& cluster, const BfPeer& from, const Service& service, uint16_t port,
+                                    Protocol protocol, bool allow_localhost = true);
 
 // The label set (source, key, value) an endpoint's identity carries (docs/semantics.md#identities), as
 // "source:key=value" strings, sorted. Exposed for tests and mismatch reports.

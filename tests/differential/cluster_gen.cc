@@ -5,6 +5,7 @@
 #include <cctype>
 #include <random>
 #include <set>
+#include <string_view>
 
 namespace netreach::differential {
 namespace {
@@ -134,8 +135,11 @@ class Generator {
     namespaces_ = rng_.subset(kNamespacePool, 2, 4);
     std::sort(namespaces_.begin(), namespaces_.end());
     for (const auto& ns : namespaces_) add_namespace(ns);
+    if (rng_.chance(0.6)) add_cluster_dns();
     int pods = rng_.range(3, 8);
     for (int i = 0; i < pods; ++i) add_pod(i);
+    int services = rng_.chance(0.75) ? rng_.range(1, 3) : 0;
+    for (int i = 0; i < services; ++i) add_service(i);
     int policies = rng_.range(1, 6);
     for (int i = 0; i < policies; ++i) {
       double r = rng_.range(0, 99) / 100.0;
@@ -144,6 +148,7 @@ class Generator {
       else add_knp(i);
     }
     out_.external_ips = {"10.1.2.3", "10.9.9.9", "203.0.113.5", "8.8.8.8"};
+    out_.fqdn_names = {"fqdn:api.example.com", "fqdn:a.example.com", "fqdn:x.b.example.com", "fqdn:other.org"};
     return std::move(out_);
   }
 
@@ -151,6 +156,11 @@ class Generator {
   Rng rng_;
   GeneratedCluster out_;
   std::vector<std::string> namespaces_;
+  std::vector<std::string> pod_namespaces_;  // of the generated pods (not the cluster DNS)
+  struct GeneratedService {
+    std::string ns, name;
+  };
+  std::vector<GeneratedService> services_;
 
   const std::string& some_ns() { return rng_.pick(namespaces_); }
 
@@ -167,6 +177,72 @@ class Generator {
     out_.documents.push_back(std::move(doc));
   }
 
+  // The cluster DNS (docs/semantics.md#dns-visibility): kube-system's `k8s-app: kube-dns` pod.
+  void add_cluster_dns() {
+    YNode ns = YNode::map();
+    ns.set("apiVersion", S("v1"));
+    ns.set("kind", S("Namespace"));
+    ns.set("metadata", YNode::map()).set("name", S("kube-system"));
+    out_.documents.push_back(std::move(ns));
+    YNode doc = YNode::map();
+    doc.set("apiVersion", S("v1"));
+    doc.set("kind", S("Pod"));
+    YNode& md = doc.set("metadata", YNode::map());
+    md.set("name", S("coredns"));
+    md.set("namespace", S("kube-system"));
+    md.set("labels", YNode::map()).set("k8s-app", S("kube-dns"));
+    YNode container = YNode::map();
+    container.set("name", S("coredns"));
+    container.set("image", S("x"));
+    YNode& ports = container.set("ports", YNode::seq());
+    for (auto [name, proto] : {std::pair{"dns", "UDP"}, std::pair{"dns-tcp", "TCP"}}) {
+      YNode cp = YNode::map();
+      cp.set("name", S(name));
+      cp.set("containerPort", P("53"));
+      cp.set("protocol", S(proto));
+      ports.add(std::move(cp));
+    }
+    doc.set("spec", YNode::map()).set("containers", YNode::seq()).add(std::move(container));
+    out_.documents.push_back(std::move(doc));
+    out_.pods.push_back("kube-system/coredns");
+  }
+
+  // A ClusterIP Service in the namespace of some generated pod: a selector on
+  // `app` (now and then none), ports with a numeric, a named or no targetPort
+  // (docs/semantics.md#service-backends).
+  void add_service(int index) {
+    struct SP { std::string name; int port; std::string target; bool named_target; std::string proto; };
+    static const std::vector<SP> kPorts = {
+        {"web", 80, "8080", false, "TCP"}, {"named", 81, "http", true, "TCP"}, {"db", 5432, "", false, "TCP"},
+        {"dns", 53, "dns", true, "UDP"},   {"plain", 90, "80", false, "TCP"},
+    };
+    std::string name = "s" + std::to_string(index);
+    const std::string& ns = rng_.pick(pod_namespaces_);
+    YNode doc = YNode::map();
+    doc.set("apiVersion", S("v1"));
+    doc.set("kind", S("Service"));
+    YNode& md = doc.set("metadata", YNode::map());
+    md.set("name", S(name));
+    md.set("namespace", S(ns));
+    if (rng_.chance(0.8)) md.set("labels", YNode::map()).set("svc", S(rng_.chance(0.5) ? "a" : "b"));
+    YNode& spec = doc.set("spec", YNode::map());
+    if (rng_.chance(0.3)) spec.set("type", S("ClusterIP"));
+    if (rng_.chance(0.85)) spec.set("selector", YNode::map()).set("app", S(rng_.pick(kApps)));
+    std::vector<SP> chosen = rng_.subset(kPorts, 1, 2);
+    YNode& ports = spec.set("ports", YNode::seq());
+    for (const auto& sp : chosen) {
+      YNode p = YNode::map();
+      if (chosen.size() > 1 || rng_.chance(0.5)) p.set("name", S(sp.name));
+      p.set("port", P(std::to_string(sp.port)));
+      if (sp.proto != "TCP" || rng_.chance(0.3)) p.set("protocol", S(sp.proto));
+      if (!sp.target.empty()) p.set("targetPort", sp.named_target ? S(sp.target) : P(sp.target));
+      ports.add(std::move(p));
+      out_.service_targets.push_back({ns + "/svc/" + name, std::to_string(sp.port) + "/" + sp.proto});
+    }
+    out_.documents.push_back(std::move(doc));
+    services_.push_back({ns, name});
+  }
+
   void add_pod(int index) {
     std::string name = "p" + std::to_string(index);
     std::string ns = some_ns();
@@ -180,6 +256,11 @@ class Generator {
     if (rng_.chance(0.07)) labels.set("statefulset.kubernetes.io/pod-name", S(name));    // filtered (docs/semantics.md#label-filter)
 
     YNode spec = YNode::map();
+    // hostNetwork pods carry their node's identity (docs/semantics.md#hostnetwork-pods); placement by
+    // spec.nodeName on one of two nodes, or unknown.
+    bool host_network = rng_.chance(0.15);
+    if (host_network) spec.set("hostNetwork", P("true"));
+    if (rng_.chance(host_network ? 0.6 : 0.35)) spec.set("nodeName", S(rng_.chance(0.5) ? "n1" : "n2"));
     if (rng_.chance(0.5)) spec.set("serviceAccountName", S(rng_.chance(0.5) ? "sa1" : "sa2"));
     YNode containers = YNode::seq();
     std::vector<ContainerPortSpec> chosen = rng_.subset(kContainerPorts, 0, 3);
@@ -237,6 +318,7 @@ class Generator {
     }
     out_.documents.push_back(std::move(doc));
     out_.pods.push_back(ns + "/" + name);
+    pod_namespaces_.push_back(ns);
   }
 
   // ---- Cilium policies ----
@@ -352,7 +434,73 @@ class Generator {
     return tp;
   }
 
-  YNode peer_rule(bool ingress) {
+  // toServices (docs/semantics.md#toservices): by name and namespace (a namespace left out means
+  // any), or by the Service object's labels; now and then a name that matches nothing.
+  YNode to_services_rule() {
+    YNode rule = YNode::map();
+    YNode& list = rule.set("toServices", YNode::seq());
+    int n = rng_.range(1, 2);
+    for (int i = 0; i < n; ++i) {
+      YNode entry = YNode::map();
+      if (rng_.chance(0.6)) {
+        YNode& ref = entry.set("k8sService", YNode::map());
+        bool known = !services_.empty() && rng_.chance(0.85);
+        GeneratedService target = known ? rng_.pick(services_) : GeneratedService{some_ns(), "nosuch"};
+        ref.set("serviceName", S(target.name));
+        if (rng_.chance(0.8)) ref.set("namespace", S(rng_.chance(0.8) ? target.ns : some_ns()));
+      } else {
+        YNode& ref = entry.set("k8sServiceSelector", YNode::map());
+        ref.set("selector", YNode::map()).set("matchLabels", YNode::map()).set("svc", S(rng_.chance(0.5) ? "a" : "b"));
+        if (rng_.chance(0.5)) ref.set("namespace", S(services_.empty() ? some_ns() : rng_.pick(services_).ns));
+      }
+      list.add(std::move(entry));
+    }
+    if (rng_.chance(0.5)) rule.set("toPorts", to_ports());
+    return rule;
+  }
+
+  // toFQDNs (docs/semantics.md#fqdn-peers, #fqdn-matching).
+  YNode to_fqdns_rule() {
+    YNode rule = YNode::map();
+    YNode& list = rule.set("toFQDNs", YNode::seq());
+    static const std::vector<std::pair<std::string, std::string>> kSelectors = {
+        {"matchName", "api.example.com"}, {"matchPattern", "*.example.com"}, {"matchName", "other.org"},
+        {"matchPattern", "*"},            {"matchName", "API.example.com."},  {"matchPattern", "*.b.example.com"}};
+    for (const auto& [field, value] : rng_.subset(kSelectors, 1, 2)) list.add(YNode::map()).set(field, S(value));
+    if (rng_.chance(0.5)) rule.set("toPorts", to_ports());
+    return rule;
+  }
+
+  // DNS visibility for toFQDNs (docs/semantics.md#dns-visibility): port 53 with rules.dns, to the
+  // cluster DNS or to any peer.
+  YNode dns_rule() {
+    YNode rule = YNode::map();
+    if (rng_.chance(0.6)) {
+      YNode sel = YNode::map();
+      YNode& ml = sel.set("matchLabels", YNode::map());
+      ml.set("k8s:io.kubernetes.pod.namespace", S("kube-system"));
+      ml.set("k8s-app", S("kube-dns"));
+      rule.set("toEndpoints", YNode::seq()).add(std::move(sel));
+    }
+    YNode item = YNode::map();
+    YNode& port = item.set("ports", YNode::seq()).add(YNode::map());
+    port.set("port", S("53"));
+    port.set("protocol", S(rng_.chance(0.5) ? "UDP" : "ANY"));
+    YNode& dns = item.set("rules", YNode::map()).set("dns", YNode::seq());
+    static const std::vector<std::pair<std::string, std::string>> kNames = {
+        {"matchPattern", "*"}, {"matchPattern", "*.example.com"}, {"matchName", "api.example.com"}};
+    for (const auto& [field, value] : rng_.subset(kNames, 1, 2)) dns.add(YNode::map()).set(field, S(value));
+    rule.set("toPorts", YNode::seq()).add(std::move(item));
+    return rule;
+  }
+
+  YNode peer_rule(bool ingress, bool deny) {
+    if (!ingress && !deny) {
+      double special = rng_.range(0, 99) / 100.0;
+      if (special < 0.12) return to_services_rule();
+      if (special < 0.24) return to_fqdns_rule();
+      if (special < 0.30) return dns_rule();
+    }
     YNode rule = YNode::map();
     const std::string pre = ingress ? "from" : "to";
     bool has_l3 = true;
@@ -443,9 +591,15 @@ class Generator {
       if (!rng_.chance(d.p)) continue;
       any_direction = true;
       YNode list = YNode::seq();
+      bool deny = std::string_view(d.field).ends_with("Deny");
       if (!rng_.chance(0.05)) {  // else the explicit `[]`, which counts as nothing (docs/semantics.md#default-deny)
         int n = rng_.range(1, 2);
-        for (int i = 0; i < n; ++i) list.add(peer_rule(d.ingress));
+        for (int i = 0; i < n; ++i) list.add(peer_rule(d.ingress, deny));
+        // A toFQDNs rule with its DNS rule beside it more often than by chance.
+        bool fqdns = std::any_of(list.items.begin(), list.items.end(), [](const YNode& r) {
+          return std::any_of(r.entries.begin(), r.entries.end(), [](const YNodeEntry& e) { return e.first == "toFQDNs"; });
+        });
+        if (fqdns && rng_.chance(0.5)) list.add(dns_rule());
         (d.ingress ? ingress_rules : egress_rules) = true;
       }
       rule.set(d.field, std::move(list));

@@ -1,8 +1,12 @@
 // Seeded generator of small random clusters and policies, as YAML text, for
 // differential testing (brute_force.h vs netreach::query).
 //
-// A cluster has 2-4 namespaces, 3-8 Pods and 1-6 policies (CNP, CCNP, KNP)
-// drawn from small vocabularies so that selectors hit. Every generated
+// A cluster has 2-4 namespaces, 3-8 Pods (some hostNetwork, some placed on
+// one of two nodes by spec.nodeName), often a cluster DNS pod in kube-system,
+// 0-3 Services (selector or none, numeric or named targetPort) and 1-6
+// policies (CNP, CCNP, KNP) drawn from small vocabularies so that selectors
+// hit; CNP egress rules name Services (toServices), names (toFQDNs) and the
+// DNS proxy (toPorts on 53 with rules.dns). Every generated
 // manifest is meant to be valid under netreach's strict validation.
 //
 // The generator builds a YAML tree first; `reordered()` shuffles documents,
@@ -65,6 +69,13 @@ struct GeneratedCluster {
   // Query vocabulary.
   std::vector<std::string> pods;          // "ns/name", every Pod
   std::vector<std::string> external_ips;  // addresses outside the cluster
+  // "ns/svc/name" with the number and protocol of each of its ports ("80/TCP").
+  struct ServiceTarget {
+    std::string service;
+    std::string port;  // "80/TCP"
+  };
+  std::vector<ServiceTarget> service_targets;
+  std::vector<std::string> fqdn_names;  // "fqdn:NAME" destinations
 
   std::string yaml() const;
   // The same cluster with documents, lists and mapping keys shuffled by `shuffle_seed`.

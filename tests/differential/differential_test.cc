@@ -63,14 +63,25 @@ std::vector<Endpoint> other_endpoints(const GeneratedCluster& gen) {
   return out;
 }
 
+// Names as destinations (a name sends nothing): judged by toFQDNs and DNS visibility.
+std::vector<Endpoint> name_endpoints(const GeneratedCluster& gen) {
+  std::vector<Endpoint> out;
+  for (const auto& written : gen.fqdn_names) out.push_back({written, BfPeer::name(written.substr(written.find(':') + 1))});
+  return out;
+}
+
 struct Flow {
   const Endpoint* from;
   const Endpoint* to;
   ProbePort port;
 };
 
-std::vector<Flow> flows_of(const std::vector<Endpoint>& pods, const std::vector<Endpoint>& others) {
+std::vector<Flow> flows_of(const std::vector<Endpoint>& pods, const std::vector<Endpoint>& others,
+                           const std::vector<Endpoint>& names) {
   std::vector<Flow> flows;
+  for (const auto& a : pods)
+    for (const auto& n : names)
+      for (const auto& p : kExternalPorts) flows.push_back({&a, &n, p});
   for (const auto& a : pods)
     for (const auto& b : pods)
       if (&a != &b)
@@ -114,11 +125,32 @@ struct DiffRun {
   size_t clusters = 0, flows_checked = 0, unknown = 0, allowed = 0;
   std::vector<std::string> failures;
   std::map<uint64_t, size_t> mismatches_by_seed;
+  // Compared flows (and of them allowed) to a Service, with a hostNetwork pod at one end, to a name.
+  size_t service_flows = 0, service_allowed = 0, host_network_flows = 0, host_network_allowed = 0, fqdn_flows = 0,
+         fqdn_allowed = 0;
 };
+
+bool is_host_network(const BfPeer& p) { return p.kind == BfPeer::Kind::Pod && p.pod->host_network; }
+
+// A Service port as the generator wrote it ("80/TCP").
+std::pair<uint16_t, Protocol> service_port(const std::string& written) {
+  auto slash = written.find('/');
+  uint16_t port = static_cast<uint16_t>(std::stoul(written.substr(0, slash)));
+  std::string proto = written.substr(slash + 1);
+  return {port, proto == "UDP" ? Protocol::UDP : proto == "SCTP" ? Protocol::SCTP : Protocol::TCP};
+}
+
+const Service* find_service(const Model& model, const std::string& written) {  // "ns/svc/name"
+  std::string ns = written.substr(0, written.find('/')), name = written.substr(written.rfind('/') + 1);
+  for (const auto& svc : model.cluster.services)
+    if (svc.namespace_ == ns && svc.name == name) return &svc;
+  return nullptr;
+}
 
 DiffRun run_differential(const std::vector<uint64_t>& seed_list, const Options& options) {
   DiffRun run;
-  auto& [clusters, flows_checked, unknown, allowed, failures, mismatches_by_seed] = run;
+  auto& [clusters, flows_checked, unknown, allowed, failures, mismatches_by_seed, service_flows, service_allowed,
+         host_network_flows, host_network_allowed, fqdn_flows, fqdn_allowed] = run;
   for (uint64_t seed : seed_list) {
     GeneratedCluster gen = generate_cluster(seed);
     std::string yaml = gen.yaml();
@@ -134,8 +166,9 @@ DiffRun run_differential(const std::vector<uint64_t>& seed_list, const Options& 
     if (pods.size() != gen.pods.size())
       failures.push_back("seed " + std::to_string(seed) + ": not every generated pod is in the model\n" + yaml);
     auto others = other_endpoints(gen);
+    auto names = name_endpoints(gen);
     size_t printed_for_seed = 0;
-    for (const Flow& f : flows_of(pods, others)) {
+    for (const Flow& f : flows_of(pods, others, names)) {
       Verdict expected = brute_force_verdict(model.cluster, f.from->peer, f.to->peer, f.port.port, f.port.protocol,
                                              options.allow_localhost);
       if (expected == Verdict::Unknown) {
@@ -143,7 +176,10 @@ DiffRun run_differential(const std::vector<uint64_t>& seed_list, const Options& 
         continue;
       }
       ++flows_checked;
-      if (expected == Verdict::Allow) ++allowed;
+      bool allow = expected == Verdict::Allow;
+      if (allow) ++allowed;
+      if (is_host_network(f.from->peer) || is_host_network(f.to->peer)) ++host_network_flows, host_network_allowed += allow;
+      if (f.to->peer.kind == BfPeer::Kind::Fqdn) ++fqdn_flows, fqdn_allowed += allow;
       auto result = run_query(model, f);
       if (!result) {
         failures.push_back("seed " + std::to_string(seed) + ": query rejected: " + flow_text(f) + "\n" +
@@ -164,6 +200,38 @@ DiffRun run_differential(const std::vector<uint64_t>& seed_list, const Options& 
       if (printed_for_seed == 1) msg << "--- YAML (seed " << seed << "):\n" << yaml;
       failures.push_back(msg.str());
     }
+    // Every pod to every port of every Service (docs/semantics.md#service-backends).
+    for (const auto& a : pods) {
+      for (const auto& target : gen.service_targets) {
+        const Service* svc = find_service(model, target.service);
+        if (!svc) {
+          failures.push_back("seed " + std::to_string(seed) + ": generated Service " + target.service + " is not in the model");
+          continue;
+        }
+        auto [port, protocol] = service_port(target.port);
+        Verdict expected = brute_force_service_verdict(model.cluster, a.peer, *svc, port, protocol, options.allow_localhost);
+        if (expected == Verdict::Unknown) {
+          ++unknown;
+          continue;
+        }
+        ++flows_checked, ++service_flows;
+        if (expected == Verdict::Allow) ++allowed, ++service_allowed;
+        auto result = query(model, FlowQuery{a.written, target.service, std::to_string(port), protocol});
+        std::string text = a.written + " -> " + target.service + " " + target.port;
+        if (!result) {
+          failures.push_back("seed " + std::to_string(seed) + ": query rejected: " + text + "\n" + diagnostics_text(result.errors()));
+          continue;
+        }
+        if (result->verdict == expected) continue;
+        ++mismatches_by_seed[seed];
+        if (printed_for_seed++ >= 3) continue;
+        std::ostringstream msg;
+        msg << "seed " << seed << ": " << text << ": brute force " << to_string(expected) << ", netreach "
+            << to_string(result->verdict) << "\n--- netreach explanation:\n" << render_text(*result);
+        if (printed_for_seed == 1) msg << "--- YAML (seed " << seed << "):\n" << yaml;
+        failures.push_back(msg.str());
+      }
+    }
   }
   return run;
 }
@@ -177,7 +245,10 @@ std::string summary(const DiffRun& run, double seconds) {
   }
   std::ostringstream out;
   out << run.clusters << " clusters, " << run.flows_checked << " flows compared (" << run.allowed << " allowed), "
-      << run.unknown << " skipped (unknown to the brute force), " << mismatched << " mismatches in "
+      << run.unknown << " skipped (unknown to the brute force); of the compared, " << run.service_flows
+      << " to Services (" << run.service_allowed << " allowed), " << run.host_network_flows << " with a hostNetwork pod ("
+      << run.host_network_allowed << " allowed), " << run.fqdn_flows << " to names (" << run.fqdn_allowed << " allowed); "
+      << mismatched << " mismatches in "
       << run.mismatches_by_seed.size() << " seeds, " << seconds << " s"
       << (seeds_text.empty() ? "" : "\n  seeds (mismatching flows):" + seeds_text);
   return out.str();
@@ -190,8 +261,20 @@ TEST_CASE("Differential: netreach agrees with the brute-force evaluator on rando
   DiffRun run = run_differential(seeds(1, 500), Options{});
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   WARN("differential: " << summary(run, seconds));
-  for (const auto& f : run.failures) UNSCOPED_INFO(f);
   CHECK(run.clusters > 0);
+  if (!std::getenv("NETREACH_DIFF_SEED")) {
+    // Not vacuous: Services, hostNetwork pods and names were compared, allowed and denied.
+    CHECK(run.service_flows > 1000);
+    CHECK(run.service_allowed > 100);
+    CHECK(run.service_flows - run.service_allowed > 100);
+    CHECK(run.host_network_flows > 1000);
+    CHECK(run.host_network_allowed > 100);
+    CHECK(run.host_network_flows - run.host_network_allowed > 100);
+    CHECK(run.fqdn_flows > 1000);
+    CHECK(run.fqdn_allowed > 100);
+    CHECK(run.fqdn_flows - run.fqdn_allowed > 100);
+  }
+  for (const auto& f : run.failures) UNSCOPED_INFO(f);  // shown with the next assertion when it fails
   REQUIRE(run.failures.empty());
 }
 
@@ -202,8 +285,8 @@ TEST_CASE("Differential: allow-localhost=policy (no auto-allow of the local host
   DiffRun run = run_differential(seeds(1, 100), options);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   WARN("differential, allow-localhost=policy: " << summary(run, seconds));
-  for (const auto& f : run.failures) UNSCOPED_INFO(f);
   CHECK(run.clusters > 0);
+  for (const auto& f : run.failures) UNSCOPED_INFO(f);  // shown with the next assertion when it fails
   REQUIRE(run.failures.empty());
 }
 
@@ -217,7 +300,8 @@ TEST_CASE("Differential: verdicts do not depend on the order of documents, rules
     if (!base.model) continue;  // reported by the differential test
     auto pods = pod_endpoints(gen, *base.model);
     auto others = other_endpoints(gen);
-    auto flows = flows_of(pods, others);
+    auto names = name_endpoints(gen);
+    auto flows = flows_of(pods, others, names);
     std::vector<Verdict> baseline;
     for (const Flow& f : flows) {
       auto r = run_query(*base.model, f);
@@ -233,7 +317,7 @@ TEST_CASE("Differential: verdicts do not depend on the order of documents, rules
         continue;
       }
       auto pods2 = pod_endpoints(gen, *built.model);
-      auto flows2 = flows_of(pods2, others);
+      auto flows2 = flows_of(pods2, others, names);
       REQUIRE(flows2.size() == flows.size());
       size_t printed = 0;
       for (size_t i = 0; i < flows2.size(); ++i) {
