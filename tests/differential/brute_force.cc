@@ -174,6 +174,7 @@ struct Eval {
   bool unknown = false;
   bool allow_localhost = true;
   std::vector<const Selector*> allow_requires, deny_requires;  // of the side being evaluated
+  BfTrace* trace = nullptr;
   const Pod* subject_ = nullptr;                                // of the side being evaluated
   std::vector<const Rule*> selecting_;                           // its rules in this direction
 
@@ -278,6 +279,7 @@ struct Eval {
         if (!named) return false;
         Seen seen = dns_seen(peer.fqdn);
         if (seen == Seen::Maybe) unknown = true;
+        if (trace) ++trace->fqdns_named, trace->fqdns_matched += seen == Seen::Yes;
         return seen == Seen::Yes;
       }
       default: unknown = true; return false;
@@ -321,6 +323,7 @@ struct Eval {
         }
       }
     }
+    if (backend && trace) ++trace->services_matched;
     if (backend) return true;
     if (with_selector == 0 && without_selector == 0) return pr.has_to_ports;  // no peers left: toPorts to everyone
     if (without_selector > 0 && (peer.kind == BfPeer::Kind::World || peer.kind == BfPeer::Kind::Fqdn))
@@ -463,29 +466,29 @@ BfPeer placed(const BfPeer& peer, bool same_node) {
 }
 
 Verdict judge_placed(const Cluster& cluster, const BfPeer& from, const BfPeer& to, uint16_t port, Protocol protocol,
-                     bool allow_localhost);
+                     bool allow_localhost, BfTrace* trace);
 
 }  // namespace
 
 Verdict brute_force_verdict(const Cluster& cluster, const BfPeer& from, const BfPeer& to, uint16_t port,
-                            Protocol protocol, bool allow_localhost) {
+                            Protocol protocol, bool allow_localhost, BfTrace* trace) {
   auto host_network = [](const BfPeer& p) { return p.kind == BfPeer::Kind::Pod && p.pod->host_network; };
   if (!host_network(from) && !host_network(to))
-    return judge_placed(cluster, from, to, port, protocol, allow_localhost);
+    return judge_placed(cluster, from, to, port, protocol, allow_localhost, trace);
   // Placement: known when both are pods with spec.nodeName; a peer that is not a pod shares no node.
   bool both_pods = from.kind == BfPeer::Kind::Pod && to.kind == BfPeer::Kind::Pod;
-  if (!both_pods) return judge_placed(cluster, placed(from, false), placed(to, false), port, protocol, allow_localhost);
+  if (!both_pods) return judge_placed(cluster, placed(from, false), placed(to, false), port, protocol, allow_localhost, trace);
   if (!from.pod->node_name.empty() && !to.pod->node_name.empty()) {
     bool same = from.pod->node_name == to.pod->node_name;
-    return judge_placed(cluster, placed(from, same), placed(to, same), port, protocol, allow_localhost);
+    return judge_placed(cluster, placed(from, same), placed(to, same), port, protocol, allow_localhost, trace);
   }
-  Verdict same = judge_placed(cluster, placed(from, true), placed(to, true), port, protocol, allow_localhost);
-  Verdict other = judge_placed(cluster, placed(from, false), placed(to, false), port, protocol, allow_localhost);
+  Verdict same = judge_placed(cluster, placed(from, true), placed(to, true), port, protocol, allow_localhost, trace);
+  Verdict other = judge_placed(cluster, placed(from, false), placed(to, false), port, protocol, allow_localhost, trace);
   return same == other ? same : Verdict::Unknown;
 }
 
 Verdict brute_force_service_verdict(const Cluster& cluster, const BfPeer& from, const Service& service, uint16_t port,
-                                    Protocol protocol, bool allow_localhost) {
+                                    Protocol protocol, bool allow_localhost, BfTrace* trace) {
   const ServicePort* sp = nullptr;
   for (const auto& candidate : service.ports)
     if (candidate.port == port && candidate.protocol == protocol) sp = &candidate;
@@ -505,7 +508,7 @@ Verdict brute_force_service_verdict(const Cluster& cluster, const BfPeer& from, 
           if (cp.name == sp->target_port_name && cp.protocol == protocol) target = cp.port;
       }
       if (!target) continue;  // this backend serves nothing on that name
-      verdicts.insert(brute_force_verdict(cluster, from, BfPeer::of(pod), *target, protocol, allow_localhost));
+      verdicts.insert(brute_force_verdict(cluster, from, BfPeer::of(pod), *target, protocol, allow_localhost, trace));
     }
   }
   if (verdicts.empty()) return Verdict::Deny;  // no backend: the connection fails (docs/semantics.md#services-without-backends)
@@ -515,8 +518,9 @@ Verdict brute_force_service_verdict(const Cluster& cluster, const BfPeer& from, 
 namespace {
 
 Verdict judge_placed(const Cluster& cluster, const BfPeer& from, const BfPeer& to, uint16_t port, Protocol protocol,
-                     bool allow_localhost) {
+                     bool allow_localhost, BfTrace* trace) {
   Eval eval{cluster};
+  eval.trace = trace;
   eval.allow_localhost = allow_localhost;
   bool allowed = true;
   // docs/semantics.md#both-sides: each Cilium endpoint side enforces on its own; both must allow.

@@ -56,9 +56,16 @@ struct BfPeer {
   static BfPeer name(std::string n) { return BfPeer{Kind::Fqdn, nullptr, {}, std::move(n)}; }
 };
 
+// What a judged flow went through, so that a run can show it compared what it meant to.
+struct BfTrace {
+  size_t services_matched = 0;  // a toServices element selected the peer as a backend
+  size_t fqdns_named = 0;       // a toFQDNs selector matched the destination name (DNS visibility judged)
+  size_t fqdns_matched = 0;     // ... and the subject's lookups of it were seen: the element selected it
+};
+
 // allow_localhost: the agent's allow-localhost=always (docs/semantics.md#allow-localhost); false = "policy".
 Verdict brute_force_verdict(const Cluster& cluster, const BfPeer& from, const BfPeer& to, uint16_t port,
-                            Protocol protocol, bool allow_localhost = true);
+                            Protocol protocol, bool allow_localhost = true, BfTrace* trace = nullptr);
 
 inline Verdict brute_force_verdict(const Cluster& cluster, const Pod& from, const Pod& to, uint16_t port,
                                    Protocol protocol) {
@@ -68,7 +75,7 @@ inline Verdict brute_force_verdict(const Cluster& cluster, const Pod& from, cons
 // A connection to a Service port: one flow per backend on its targetPort; no backend serving it is a
 // deny, backends that disagree are unknown (docs/semantics.md#service-backends).
 Verdict brute_force_service_verdict(const Cluster& cluster, const BfPeer& from, const Service& service, uint16_t port,
-                                    Protocol protocol, bool allow_localhost = true);
+                                    Protocol protocol, bool allow_localhost = true, BfTrace* trace = nullptr);
 
 // The label set (source, key, value) an endpoint's identity carries (docs/semantics.md#identities), as
 // "source:key=value" strings, sorted. Exposed for tests and mismatch reports.

@@ -135,7 +135,7 @@ class Generator {
     namespaces_ = rng_.subset(kNamespacePool, 2, 4);
     std::sort(namespaces_.begin(), namespaces_.end());
     for (const auto& ns : namespaces_) add_namespace(ns);
-    if (rng_.chance(0.6)) add_cluster_dns();
+    if (rng_.chance(0.75)) add_cluster_dns();
     int pods = rng_.range(3, 8);
     for (int i = 0; i < pods; ++i) add_pod(i);
     int services = rng_.chance(0.75) ? rng_.range(1, 3) : 0;
@@ -498,8 +498,8 @@ class Generator {
     if (!ingress && !deny) {
       double special = rng_.range(0, 99) / 100.0;
       if (special < 0.12) return to_services_rule();
-      if (special < 0.24) return to_fqdns_rule();
-      if (special < 0.30) return dns_rule();
+      if (special < 0.27) return to_fqdns_rule();
+      if (special < 0.34) return dns_rule();
     }
     YNode rule = YNode::map();
     const std::string pre = ingress ? "from" : "to";
@@ -599,7 +599,7 @@ class Generator {
         bool fqdns = std::any_of(list.items.begin(), list.items.end(), [](const YNode& r) {
           return std::any_of(r.entries.begin(), r.entries.end(), [](const YNodeEntry& e) { return e.first == "toFQDNs"; });
         });
-        if (fqdns && rng_.chance(0.5)) list.add(dns_rule());
+        if (fqdns && rng_.chance(0.7)) list.add(dns_rule());
         (d.ingress ? ingress_rules : egress_rules) = true;
       }
       rule.set(d.field, std::move(list));

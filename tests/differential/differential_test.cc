@@ -128,7 +128,16 @@ struct DiffRun {
   // Compared flows (and of them allowed) to a Service, with a hostNetwork pod at one end, to a name.
   size_t service_flows = 0, service_allowed = 0, host_network_flows = 0, host_network_allowed = 0, fqdn_flows = 0,
          fqdn_allowed = 0;
+  // Compared flows the brute force judged through a toServices backend, a toFQDNs name with DNS
+  // visibility judged, and a toFQDNs name whose lookups were seen.
+  size_t through_to_services = 0, through_fqdn_name = 0, through_fqdn_seen = 0;
 };
+
+void add_trace(DiffRun& run, const BfTrace& t) {
+  run.through_to_services += t.services_matched > 0;
+  run.through_fqdn_name += t.fqdns_named > 0;
+  run.through_fqdn_seen += t.fqdns_matched > 0;
+}
 
 bool is_host_network(const BfPeer& p) { return p.kind == BfPeer::Kind::Pod && p.pod->host_network; }
 
@@ -150,7 +159,8 @@ const Service* find_service(const Model& model, const std::string& written) {  /
 DiffRun run_differential(const std::vector<uint64_t>& seed_list, const Options& options) {
   DiffRun run;
   auto& [clusters, flows_checked, unknown, allowed, failures, mismatches_by_seed, service_flows, service_allowed,
-         host_network_flows, host_network_allowed, fqdn_flows, fqdn_allowed] = run;
+         host_network_flows, host_network_allowed, fqdn_flows, fqdn_allowed, through_to_services, through_fqdn_name,
+         through_fqdn_seen] = run;
   for (uint64_t seed : seed_list) {
     GeneratedCluster gen = generate_cluster(seed);
     std::string yaml = gen.yaml();
@@ -169,13 +179,15 @@ DiffRun run_differential(const std::vector<uint64_t>& seed_list, const Options& 
     auto names = name_endpoints(gen);
     size_t printed_for_seed = 0;
     for (const Flow& f : flows_of(pods, others, names)) {
+      BfTrace trace;
       Verdict expected = brute_force_verdict(model.cluster, f.from->peer, f.to->peer, f.port.port, f.port.protocol,
-                                             options.allow_localhost);
+                                             options.allow_localhost, &trace);
       if (expected == Verdict::Unknown) {
         ++unknown;
         continue;
       }
       ++flows_checked;
+      add_trace(run, trace);
       bool allow = expected == Verdict::Allow;
       if (allow) ++allowed;
       if (is_host_network(f.from->peer) || is_host_network(f.to->peer)) ++host_network_flows, host_network_allowed += allow;
@@ -209,11 +221,13 @@ DiffRun run_differential(const std::vector<uint64_t>& seed_list, const Options& 
           continue;
         }
         auto [port, protocol] = service_port(target.port);
-        Verdict expected = brute_force_service_verdict(model.cluster, a.peer, *svc, port, protocol, options.allow_localhost);
+        BfTrace trace;
+        Verdict expected = brute_force_service_verdict(model.cluster, a.peer, *svc, port, protocol, options.allow_localhost, &trace);
         if (expected == Verdict::Unknown) {
           ++unknown;
           continue;
         }
+        add_trace(run, trace);
         ++flows_checked, ++service_flows;
         if (expected == Verdict::Allow) ++allowed, ++service_allowed;
         auto result = query(model, FlowQuery{a.written, target.service, std::to_string(port), protocol});
@@ -248,6 +262,8 @@ std::string summary(const DiffRun& run, double seconds) {
       << run.unknown << " skipped (unknown to the brute force); of the compared, " << run.service_flows
       << " to Services (" << run.service_allowed << " allowed), " << run.host_network_flows << " with a hostNetwork pod ("
       << run.host_network_allowed << " allowed), " << run.fqdn_flows << " to names (" << run.fqdn_allowed << " allowed); "
+      << run.through_to_services << " through a toServices backend, " << run.through_fqdn_name
+      << " through a toFQDNs name (" << run.through_fqdn_seen << " with its lookups seen); "
       << mismatched << " mismatches in "
       << run.mismatches_by_seed.size() << " seeds, " << seconds << " s"
       << (seeds_text.empty() ? "" : "\n  seeds (mismatching flows):" + seeds_text);
@@ -273,6 +289,9 @@ TEST_CASE("Differential: netreach agrees with the brute-force evaluator on rando
     CHECK(run.fqdn_flows > 1000);
     CHECK(run.fqdn_allowed > 100);
     CHECK(run.fqdn_flows - run.fqdn_allowed > 100);
+    CHECK(run.through_to_services > 100);
+    CHECK(run.through_fqdn_seen > 100);
+    CHECK(run.through_fqdn_name - run.through_fqdn_seen > 100);
   }
   for (const auto& f : run.failures) UNSCOPED_INFO(f);  // shown with the next assertion when it fails
   REQUIRE(run.failures.empty());
