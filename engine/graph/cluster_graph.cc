@@ -207,13 +207,21 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
     for (size_t to : candidates) {
       candidate[to] = 0;
       if (to == from || (!is_pod_vertex(from) && !is_pod_vertex(to))) continue;
-      Fold fold;
-      for (const Member& a : members[from])
-        for (const Member& b : members[to]) fold.add(projection.pair(a, b));
-      if (fold.any.empty()) continue;
-      ClusterGraph::Edge edge{out.vertices[from].id, out.vertices[to].id, fold.allowed, fold.any - fold.allowed, ""};
-      if (!edge.unknown.empty())
-        edge.unknown_fact = fold.fact.empty() ? "the pods behind one end disagree (their identities or named ports differ)" : fold.fact;
+      ClusterGraph::Edge edge{out.vertices[from].id, out.vertices[to].id, {}, {}, ""};
+      if (members[from].size() == 1 && members[to].size() == 1) {
+        // One pod shape at each end (the common case): the edge as it is.
+        EdgePorts e = projection.pair(members[from][0], members[to][0]);
+        if (e.empty()) continue;
+        edge.allowed = std::move(e.allowed), edge.unknown = std::move(e.unknown), edge.unknown_fact = std::move(e.unknown_fact);
+      } else {
+        Fold fold;
+        for (const Member& a : members[from])
+          for (const Member& b : members[to]) fold.add(projection.pair(a, b));
+        if (fold.any.empty()) continue;
+        edge.allowed = fold.allowed, edge.unknown = fold.any - fold.allowed, edge.unknown_fact = fold.fact;
+      }
+      if (!edge.unknown.empty() && edge.unknown_fact.empty())
+        edge.unknown_fact = "the pods behind one end disagree (their identities or named ports differ)";
       out.edges.push_back(std::move(edge));
     }
   }

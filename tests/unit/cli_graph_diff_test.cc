@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli_support.h"
 
@@ -24,10 +25,17 @@ TEST_CASE("CLI graph: the whole seed cluster with port sets; --port and --focus 
   CHECK_THAT(all.out, Catch::Contains("-> kube-system/deploy/coredns  TCP 53; UDP 53"));
   auto seed = run_netreach({"graph", "-f", kSrc + "/fixtures/seed/clusters/prod", "--port", "5555", "-o", "json"});
   REQUIRE(seed.exit_code == 0);
-  CHECK_THAT(seed.out, Catch::Contains("\"schemaVersion\": 1"));
+  const auto doc = nlohmann::json::parse(seed.out);
+  CHECK(doc["schemaVersion"] == 1);
+  auto has_edge = [&](const std::string& from, const std::string& to) {
+    for (const auto& e : doc["edges"])
+      if (e["from"] == from && (to.empty() || e["to"] == to)) return true;
+    return false;
+  };
+  CHECK(has_edge("host", ""));
+  CHECK(has_edge("partner-cp/deploy/partner-worker", "partner-cp/deploy/partner-api"));
   // The seed's policy does not let partner-api reach auth (the product's point).
-  CHECK_THAT(seed.out, Catch::Contains("\"from\": \"host\""));
-  CHECK_THAT(seed.out, !Catch::Contains("\"from\": \"partner-cp/deploy/partner-api\",\n      \"to\": \"global-auth/deploy/auth\""));
+  CHECK_FALSE(has_edge("partner-cp/deploy/partner-api", "global-auth/deploy/auth"));
   auto focus = run_netreach({"graph", "-f", kSrc + "/fixtures/corrected/clusters/prod", "--focus", "partner-cp/partner-api", "-p", "5555"});
   REQUIRE(focus.exit_code == 0);
   CHECK_THAT(focus.out, Catch::Contains("partner-cp/deploy/partner-api reaches 2 vertices in any number of hops: global-auth/deploy/auth, partner-cp/deploy/partner-worker"));
