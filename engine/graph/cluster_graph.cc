@@ -62,8 +62,12 @@ class Projection {
     if (!a.node.empty() && !b.node.empty()) return as_placed(a.node == b.node);
     EdgePorts same = as_placed(true), other = as_placed(false);
     if (same == other) return same;
+    // Per port: what both placements allow is allowed (query() gives the
+    // common verdict too), what only one may allow is unknown.
     EdgePorts out;
-    out.unknown = same.allowed | same.unknown | other.allowed | other.unknown;
+    out.allowed = same.allowed & other.allowed;
+    out.unknown = (same.allowed | same.unknown | other.allowed | other.unknown) - out.allowed;
+    if (out.unknown.empty()) return out;
     out.unknown_fact = "whether the two run on the same node (a hostNetwork pod is `host` to pods on its node and "
                        "`remote-node` to the others; set spec.nodeName to decide)";
     return out;

@@ -65,20 +65,7 @@ struct Agreement {
   size_t host_network = 0;   // with a hostNetwork pod at one end
   size_t fqdn = 0;           // to a name
   size_t to_services = 0;    // in a cluster where a toServices rule resolved to a Service with a selector
-  // Known graph imprecision, reported to be fixed in engine/graph/cluster_graph.cc (Projection::pair):
-  // when a hostNetwork pod's placement is not known, the graph makes every port of the pair unknown,
-  // also the ports on which both placements agree, where query() gives their common verdict
-  // (docs/semantics.md#hostnetwork-pods). Counted and shown, not failed, until that fix lands.
-  size_t placement_imprecision = 0;
-  std::string placement_example;
 };
-
-bool same_verdict_either_placement(const QueryResult& r) {
-  for (const auto& f : r.flows)
-    for (const auto& note : f.notes)
-      if (note.find("whether or not the two run on the same node") != std::string::npos) return true;
-  return false;
-}
 
 // Compares every (from, to, port).
 Agreement require_agreement(const Model& model, const std::string& label) {
@@ -128,12 +115,6 @@ Agreement require_agreement(const Model& model, const std::string& label) {
         out.fqdn += to.kind == "fqdn";
         out.to_services += resolved_services;
         Verdict expected = result->verdict, got = graph_verdict(edge, p);
-        if (expected != got && got == Verdict::Unknown && host_network && same_verdict_either_placement(*result)) {
-          if (out.placement_imprecision++ == 0)
-            out.placement_example = fmt::format("{}: {} -> {} {}: query says {}, graph says unknown", label, q.from, q.to,
-                                                q.port, to_string(expected));
-          continue;
-        }
         if (expected != got && ++mismatches <= 5) {
           UNSCOPED_INFO(label << ": " << q.from << " -> " << q.to << " " << q.port << ": query says " << to_string(expected)
                               << ", graph says " << to_string(got) << " (edge: "
@@ -150,15 +131,12 @@ Agreement require_agreement(const Model& model, const std::string& label) {
 
 void add(Agreement& total, const Agreement& a) {
   total.compared += a.compared, total.host_network += a.host_network, total.fqdn += a.fqdn;
-  total.to_services += a.to_services, total.placement_imprecision += a.placement_imprecision;
-  if (total.placement_example.empty()) total.placement_example = a.placement_example;
+  total.to_services += a.to_services;
 }
 
 std::string summary(const Agreement& a) {
-  return fmt::format("{} flows compared: {} with a hostNetwork pod, {} to names, {} in clusters with a resolved "
-                     "toServices; {} hostNetwork flows left unknown by the graph where both placements agree{}",
-                     a.compared, a.host_network, a.fqdn, a.to_services, a.placement_imprecision,
-                     a.placement_example.empty() ? "" : " (e.g. " + a.placement_example + ")");
+  return fmt::format("{} flows compared: {} with a hostNetwork pod, {} to names, {} in clusters with a resolved toServices",
+                     a.compared, a.host_network, a.fqdn, a.to_services);
 }
 
 }  // namespace
@@ -203,14 +181,13 @@ TEST_CASE("Graph: agrees with query() on the differential generator's clusters",
   CHECK(total.to_services > 1000);
 }
 
-// The smallest case of the imprecision tolerated above: a hostNetwork pod without spec.nodeName to a
+// A hostNetwork pod without spec.nodeName to a
 // pod that admits remote-node on 80/TCP only. On the same node it is `host` (allowed on every port by
 // allow-localhost), on another node `remote-node` (80/TCP only): 80/TCP is allowed either way, so
 // query() allows it, and only the other ports are unknown (docs/semantics.md#hostnetwork-pods).
-// Marked [!mayfail] until engine/graph/cluster_graph.cc (Projection::pair) keeps the ports on which
-// both placements agree; then drop the mark and the tolerance in require_agreement().
+// The graph decides per port (engine/graph/cluster_graph.cc Projection::pair).
 TEST_CASE("Graph: a hostNetwork pod of unknown placement keeps the ports both placements agree on",
-          "[graph][agreement][!mayfail]") {
+          "[graph][agreement]") {
   auto model = testing::model_from_yaml(R"(
 apiVersion: v1
 kind: Namespace
