@@ -10,7 +10,7 @@ bash scripts/setup.sh
 step() { printf '\n=== %s (%ss since start)\n' "$1" "$SECONDS"; }
 
 step "normal build and tests"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNETREACH_UNITY_BUILD=ON >/dev/null
 cmake --build build -j2
 ctest --test-dir build -j2 --output-on-failure
 
@@ -20,7 +20,7 @@ ctest --test-dir build -j2 --output-on-failure
 # the sanitizers there, and the fuzz targets link against the same objects.
 # (The `asan` preset is the same sanitizers with gcc, for local use.)
 step "ASan + UBSan build (clang) and tests"
-cmake --preset fuzz >/dev/null
+cmake --preset fuzz -DNETREACH_UNITY_BUILD=ON >/dev/null
 cmake --build build-fuzz -j2
 ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_string_checks=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
