@@ -22,10 +22,10 @@ struct ShownPorts {
 };
 
 ShownPorts shown_ports(const GraphView& view, const ClusterGraph::Edge& e) {
-  if (!view.port) return {e.allowed, e.unknown};
+  if (!view.port) return {e.ports->allowed, e.ports->unknown};
   PortSet one;
   one.add(view.port->protocol, view.port->port, view.port->port);
-  return {e.allowed & one, e.unknown & one};
+  return {e.ports->allowed & one, e.ports->unknown & one};
 }
 
 std::string verdict_of(const ShownPorts& p) { return p.allowed.empty() ? "unknown" : "allow"; }
@@ -56,7 +56,7 @@ std::string mermaid_label(const std::string& s) {
 std::vector<const ClusterGraph::Vertex*> shown_vertices(const GraphView& view,
                                                         const std::vector<const ClusterGraph::Edge*>& edges) {
   std::vector<const ClusterGraph::Vertex*> out;
-  std::set<std::string> used;
+  std::set<std::string_view> used;
   if (!view.focus.empty()) {
     used.insert(view.focus);
     for (const auto* e : edges) used.insert(e->from), used.insert(e->to);
@@ -109,7 +109,7 @@ void write_graph_text(const GraphView& view, std::ostream& out) {
     ShownPorts p = shown_ports(view, *e);
     out << fmt::format("{} -> {}", e->from, e->to);
     if (!p.allowed.empty()) out << "  " << p.allowed.to_string();
-    if (!p.unknown.empty()) out << fmt::format("  (unknown: {}; depends on {})", p.unknown.to_string(), e->unknown_fact);
+    if (!p.unknown.empty()) out << fmt::format("  (unknown: {}; depends on {})", p.unknown.to_string(), e->ports->unknown_fact);
     out << "\n";
   }
   auto vertices = shown_vertices(view, edges);
@@ -149,7 +149,7 @@ void write_graph_json(const GraphView& view, std::ostream& out) {
   list("edges", edges, [&](const ClusterGraph::Edge& e) {
     ShownPorts p = shown_ports(view, e);
     nlohmann::json j = {{"from", e.from}, {"to", e.to}, {"verdict", verdict_of(p)}, {"allowed", p.allowed.to_string()}};
-    if (!p.unknown.empty()) j["unknown"] = {{"ports", p.unknown.to_string()}, {"depends_on", e.unknown_fact}};
+    if (!p.unknown.empty()) j["unknown"] = {{"ports", p.unknown.to_string()}, {"depends_on", e.ports->unknown_fact}};
     return j;
   });
   out << "\n}\n";
@@ -159,8 +159,8 @@ void write_graph_csv(const GraphView& view, std::ostream& out) {
   out << "from,to,verdict,allowed,unknown,depends_on\n";
   for (const auto* e : shown_edges(view)) {
     ShownPorts p = shown_ports(view, *e);
-    out << fmt::format("{},{},{},{},{},{}\n", csv_field(e->from), csv_field(e->to), verdict_of(p), csv_field(p.allowed.to_string()),
-                       csv_field(p.unknown.to_string()), csv_field(p.unknown.empty() ? "" : e->unknown_fact));
+    out << fmt::format("{},{},{},{},{},{}\n", csv_field(std::string(e->from)), csv_field(std::string(e->to)), verdict_of(p), csv_field(p.allowed.to_string()),
+                       csv_field(p.unknown.to_string()), csv_field(p.unknown.empty() ? "" : e->ports->unknown_fact));
   }
 }
 
@@ -188,7 +188,7 @@ void write_graph_dot(const GraphView& view, std::ostream& out) {
     ShownPorts p = shown_ports(view, *e);
     std::string label = p.allowed.to_string();
     if (!p.unknown.empty()) label += (label.empty() ? "" : "; ") + std::string("unknown: ") + p.unknown.to_string();
-    out << fmt::format("  {} -> {} [label={}{}];\n", dot_quote(e->from), dot_quote(e->to), dot_quote(label),
+    out << fmt::format("  {} -> {} [label={}{}];\n", dot_quote(std::string(e->from)), dot_quote(std::string(e->to)), dot_quote(label),
                        p.allowed.empty() ? ", style=dashed" : "");
   }
   out << "}\n";
@@ -206,9 +206,9 @@ void write_graph_mermaid(const GraphView& view, std::ostream& out) {
   for (const auto* e : edges) {
     ShownPorts p = shown_ports(view, *e);
     std::string label = p.allowed.empty() ? "unknown: " + p.unknown.to_string() : p.allowed.to_string();
-    out << fmt::format("  v{} {} v{}\n", ids.at(e->from), p.allowed.empty() ? fmt::format("-. \"{}\" .->", mermaid_label(label))
+    out << fmt::format("  v{} {} v{}\n", ids.at(std::string(e->from)), p.allowed.empty() ? fmt::format("-. \"{}\" .->", mermaid_label(label))
                                                                            : fmt::format("-- \"{}\" -->", mermaid_label(label)),
-                       ids.at(e->to));
+                       ids.at(std::string(e->to)));
   }
 }
 

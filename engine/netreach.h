@@ -15,10 +15,12 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -255,21 +257,36 @@ struct ClusterGraphQuery {
 // address blocks the CIDR rules carve out of world, and the toFQDNs names.
 // An edge carries the ports allowed by both sides, and those whose verdict
 // depends on a fact the input lacks. Sorted; deterministic.
+//
+// A whole cluster has millions of edges and few distinct port sets: an edge
+// is two views of vertex ids and a pointer to its interned ports, so the
+// graph is move-only (the views and pointers point into it).
 struct ClusterGraph {
   struct Vertex {
     std::string id;          // NS/KIND/NAME (kubectl short kinds), "host", "world", "10.0.0.0/8 except ...", "fqdn:NAME"
     std::string kind;        // "workload", "pod", "entity", "cidr", "fqdn"
     std::string namespace_;  // workloads and pods
   };
-  struct Edge {
-    std::string from, to;
+  struct Ports {
     PortSet allowed;
     PortSet unknown;
     std::string unknown_fact;  // when unknown is not empty
+    friend bool operator==(const Ports&, const Ports&) = default;
   };
-  std::vector<Vertex> vertices;
-  std::vector<Edge> edges;
+  struct Edge {
+    std::string_view from, to;  // ids of two vertices
+    const Ports* ports = nullptr;
+  };
+  std::vector<Vertex> vertices;  // sorted by id
+  std::vector<Edge> edges;       // sorted by (from, to)
+  std::deque<Ports> port_sets;   // what the edges point to (a deque: addresses stay put)
   size_t identities = 0, identity_edges = 0;  // the size of the computation behind it
+
+  ClusterGraph() = default;
+  ClusterGraph(ClusterGraph&&) = default;
+  ClusterGraph& operator=(ClusterGraph&&) = default;
+  ClusterGraph(const ClusterGraph&) = delete;
+  ClusterGraph& operator=(const ClusterGraph&) = delete;
 };
 
 // Errors: an unknown namespace.

@@ -167,14 +167,19 @@ ReachabilityDiff diff_reachability(const Model& before, const Model& after, cons
     change_of[{out.objects[i].kind, out.objects[i].namespace_, out.objects[i].name}] = i;
 
   // Edges that changed.
-  std::map<std::pair<std::string, std::string>, std::pair<const ClusterGraph::Edge*, const ClusterGraph::Edge*>> edges;
-  for (const auto& e : b.edges) edges[{e.from, e.to}].first = &e;
-  for (const auto& e : a.edges) edges[{e.from, e.to}].second = &e;
-  for (const auto& [key, pair] : edges) {
+  // Both edge lists are sorted by (from, to): one merge walks them.
+  auto key = [](const ClusterGraph::Edge& e) { return std::pair{e.from, e.to}; };
+  for (size_t i = 0, j = 0; i < b.edges.size() || j < a.edges.size();) {
+    const ClusterGraph::Edge* before_edge = nullptr;
+    const ClusterGraph::Edge* after_edge = nullptr;
+    if (j == a.edges.size() || (i < b.edges.size() && key(b.edges[i]) < key(a.edges[j]))) before_edge = &b.edges[i++];
+    else if (i == b.edges.size() || key(a.edges[j]) < key(b.edges[i])) after_edge = &a.edges[j++];
+    else before_edge = &b.edges[i++], after_edge = &a.edges[j++];
     FlowChange f;
-    f.from = key.first, f.to = key.second;
-    if (pair.first) f.allowed_before = pair.first->allowed, f.unknown_before = pair.first->unknown;
-    if (pair.second) f.allowed_after = pair.second->allowed, f.unknown_after = pair.second->unknown;
+    const ClusterGraph::Edge& either = before_edge ? *before_edge : *after_edge;
+    f.from = std::string(either.from), f.to = std::string(either.to);
+    if (before_edge) f.allowed_before = before_edge->ports->allowed, f.unknown_before = before_edge->ports->unknown;
+    if (after_edge) f.allowed_after = after_edge->ports->allowed, f.unknown_after = after_edge->ports->unknown;
     f.opened = f.allowed_after - f.allowed_before;
     f.closed = f.allowed_before - f.allowed_after;
     if (f.opened.empty() && f.closed.empty() && f.unknown_before == f.unknown_after) continue;

@@ -85,6 +85,25 @@ class Projection {
   VertexId host_ = 0, remote_ = 0;
 };
 
+// The graph's distinct port sets, each kept once.
+class PortsTable {
+ public:
+  explicit PortsTable(std::deque<ClusterGraph::Ports>& into) : into_(into) {}
+  const ClusterGraph::Ports* intern(ClusterGraph::Ports p) {
+    const size_t h = (p.allowed.hash() * 31 + p.unknown.hash()) * 31 + std::hash<std::string>{}(p.unknown_fact);
+    auto& bucket = by_hash_[h];
+    for (const ClusterGraph::Ports* known : bucket)
+      if (*known == p) return known;
+    into_.push_back(std::move(p));
+    bucket.push_back(&into_.back());
+    return bucket.back();
+  }
+
+ private:
+  std::deque<ClusterGraph::Ports>& into_;
+  std::unordered_map<size_t, std::vector<const ClusterGraph::Ports*>> by_hash_;
+};
+
 // A pod's output vertex: its workload in the input, else the controller its
 // ownerReferences name (Pod::owner_kind), else the pod itself.
 std::pair<std::string, const char*> vertex_of(const Cluster& cluster, const Pod& pod) {
@@ -188,6 +207,12 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
   // the cluster's policy (at most an ingress or health endpoint's default):
   // only edges with a workload or pod at one end are shown.
   auto is_pod_vertex = [&](size_t v) { return out.vertices[v].kind == "workload" || out.vertices[v].kind == "pod"; };
+  struct IndexEdge {
+    uint32_t from, to;  // output vertices, before they are sorted
+    const ClusterGraph::Ports* ports;
+  };
+  std::vector<IndexEdge> edges;
+  PortsTable port_sets(out.port_sets);
   std::vector<char> candidate(out.vertices.size(), 0);
   std::vector<size_t> candidates;
   std::vector<VertexId> sources;
@@ -211,25 +236,31 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
     for (size_t to : candidates) {
       candidate[to] = 0;
       if (to == from || (!is_pod_vertex(from) && !is_pod_vertex(to))) continue;
-      ClusterGraph::Edge edge{out.vertices[from].id, out.vertices[to].id, {}, {}, ""};
+      ClusterGraph::Ports ports;
       if (members[from].size() == 1 && members[to].size() == 1) {
         // One pod shape at each end (the common case): the edge as it is.
         EdgePorts e = projection.pair(members[from][0], members[to][0]);
         if (e.empty()) continue;
-        edge.allowed = std::move(e.allowed), edge.unknown = std::move(e.unknown), edge.unknown_fact = std::move(e.unknown_fact);
+        ports.allowed = std::move(e.allowed), ports.unknown = std::move(e.unknown), ports.unknown_fact = std::move(e.unknown_fact);
       } else {
         Fold fold;
         for (const Member& a : members[from])
           for (const Member& b : members[to]) fold.add(projection.pair(a, b));
         if (fold.any.empty()) continue;
-        edge.allowed = fold.allowed, edge.unknown = fold.any - fold.allowed, edge.unknown_fact = fold.fact;
+        ports.allowed = fold.allowed, ports.unknown = fold.any - fold.allowed, ports.unknown_fact = fold.fact;
       }
-      if (!edge.unknown.empty() && edge.unknown_fact.empty())
-        edge.unknown_fact = "the pods behind one end disagree (their identities or named ports differ)";
-      out.edges.push_back(std::move(edge));
+      if (!ports.unknown.empty() && ports.unknown_fact.empty())
+        ports.unknown_fact = "the pods behind one end disagree (their identities or named ports differ)";
+      edges.push_back({uint32_t(from), uint32_t(to), port_sets.intern(std::move(ports))});
     }
   }
+  // Edges were made in (from id, to id) order; vertices are sorted by id.
+  std::vector<uint32_t> sorted_index(order.size());
+  for (size_t i = 0; i < order.size(); ++i) sorted_index[order[i]] = uint32_t(i);
   std::sort(out.vertices.begin(), out.vertices.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  out.edges.reserve(edges.size());
+  for (const auto& e : edges)
+    out.edges.push_back({out.vertices[sorted_index[e.from]].id, out.vertices[sorted_index[e.to]].id, e.ports});
   out.identities = model.identities.size();
   out.identity_edges = g.edge_count();
   return out;

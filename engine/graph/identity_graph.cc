@@ -585,13 +585,7 @@ class IdentityGraphBuilder {
 
   struct EdgePortsHash {
     size_t operator()(const EdgePorts& e) const {
-      size_t h = std::hash<std::string>{}(e.unknown_fact);
-      for (const PortSet* set : {&e.allowed, &e.unknown})
-        for (Protocol p : kPortProtocols) {
-          h = h * 1000003u + 17;
-          for (const PortRange& r : set->ranges(p)) h = h * 1000003u + (size_t(r.first) << 16 | r.last);
-        }
-      return h;
+      return (e.allowed.hash() * 31 + e.unknown.hash()) * 31 + std::hash<std::string>{}(e.unknown_fact);
     }
   };
   std::unordered_map<EdgePorts, uint32_t, EdgePortsHash> interned_;

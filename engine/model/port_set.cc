@@ -138,4 +138,13 @@ std::string PortSet::to_string() const {
   return fmt::format("{}", fmt::join(parts, "; "));
 }
 
+size_t PortSet::hash() const {
+  size_t h = 0;
+  for (const Ranges& ranges : ranges_) {
+    h = h * 1000003u + 17;
+    for (const PortRange& r : ranges) h = h * 1000003u + (size_t(r.first) << 16 | r.last);
+  }
+  return h;
+}
+
 }  // namespace netreach

@@ -53,6 +53,8 @@ class PortSet {
   // "TCP 80,443,8000-8100; UDP 53"; "any port" for all(); "" for none().
   // Ports 0-65535 of one protocol print as "TCP all".
   std::string to_string() const;
+  // For hash tables of port sets (the graph interns them).
+  size_t hash() const;
 
  private:
   std::array<Ranges, kProtocols> ranges_;

@@ -55,8 +55,8 @@ std::string query_ref(const ClusterGraph::Vertex& v, const std::map<std::string,
 
 Verdict graph_verdict(const ClusterGraph::Edge* e, const Probe& p) {
   if (!e) return Verdict::Deny;
-  if (e->allowed.contains(p.protocol, p.port)) return Verdict::Allow;
-  if (e->unknown.contains(p.protocol, p.port)) return Verdict::Unknown;
+  if (e->ports->allowed.contains(p.protocol, p.port)) return Verdict::Allow;
+  if (e->ports->unknown.contains(p.protocol, p.port)) return Verdict::Unknown;
   return Verdict::Deny;
 }
 
@@ -89,7 +89,7 @@ Agreement require_agreement(const Model& model, const std::string& label) {
       if (v.kind == PeerVertex::Kind::Address) address_of[v.display] = v.atom.representative.to_string();
   }
   std::map<std::pair<std::string, std::string>, const ClusterGraph::Edge*> edges;
-  for (const auto& e : graph->edges) edges[{e.from, e.to}] = &e;
+  for (const auto& e : graph->edges) edges[{std::string(e.from), std::string(e.to)}] = &e;
   const std::vector<Probe> probes = probe_ports(model);
   size_t compared = 0, mismatches = 0;
   for (const auto& from : graph->vertices) {
@@ -118,7 +118,7 @@ Agreement require_agreement(const Model& model, const std::string& label) {
         if (expected != got && ++mismatches <= 5) {
           UNSCOPED_INFO(label << ": " << q.from << " -> " << q.to << " " << q.port << ": query says " << to_string(expected)
                               << ", graph says " << to_string(got) << " (edge: "
-                              << (edge ? edge->allowed.to_string() + " | unknown " + edge->unknown.to_string() : "none") << ")\n"
+                              << (edge ? edge->ports->allowed.to_string() + " | unknown " + edge->ports->unknown.to_string() : "none") << ")\n"
                               << render_text(*result));
         }
       }
