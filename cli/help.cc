@@ -170,6 +170,18 @@ std::string roff_escape(std::string_view text) {
   return out;
 }
 
+// A value name that lists the choices (opened|closed|any|...) has no space
+// to break a line at: `\\:` after each `|` lets groff break there instead
+// of warning that it cannot adjust the line.
+std::string roff_choices(std::string_view text) {
+  std::string out;
+  for (char c : roff_escape(text)) {
+    out += c;
+    if (c == '|') out += "\\:";
+  }
+  return out;
+}
+
 std::string single_quoted(std::string_view text) {
   std::string out = "'";
   for (char c : text) {
@@ -403,7 +415,7 @@ std::string man_page(const CLI::App& root, const std::string& version) {
       if (is_hidden(opt)) continue;
       std::string left = opt->get_positional() ? opt->get_name(true)
                                                : "\\fB" + roff_escape(option_names(opt)) + "\\fR" +
-                                                     (is_flag(opt) ? "" : " \\fI" + roff_escape(value_name(opt)) + "\\fR");
+                                                     (is_flag(opt) ? "" : " \\fI" + roff_choices(value_name(opt)) + "\\fR");
       out += ".TP\n" + left + "\n" + roff_escape(opt->get_description()) + "\n";
     }
     if (const auto* doc = doc_of(c->get_name())) {
