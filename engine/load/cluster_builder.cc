@@ -1,12 +1,15 @@
 #include "load/cluster_builder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "load/string_field.h"
+#include "load/var_substitution.h"
 #include "policy/cidr_group_parser.h"
+#include "policy/selector_parser.h"
 
 namespace netreach {
 namespace {
@@ -80,6 +83,32 @@ class Reader {
     return std::nullopt;
   }
 
+  // metadata.name and metadata.namespace as the API server validates them
+  // (k8s.io/apimachinery/pkg/api/validation/objectmeta.go and generic.go):
+  // object names are DNS-1123 subdomains, namespaces DNS-1123 labels, and a
+  // Service's name a DNS-1035 label (pkg/apis/core/validation/validation.go).
+  enum class NameRule { Subdomain, Label, Dns1035Label };
+  std::string name(const YamlNode* metadata, std::string_view key, const std::string& path, NameRule rule) {
+    const YamlNode* node = child(metadata, key, path, YamlNode::Kind::Scalar);
+    if (!node) return {};
+    std::string value = text(*node, path).value_or(std::string());
+    if (value.empty()) return value;
+    const bool valid = rule == NameRule::Subdomain ? is_dns1123_subdomain(value)
+                       : rule == NameRule::Label   ? is_dns1123_label(value)
+                                                   : is_dns1123_label(value) && value.front() >= 'a' && value.front() <= 'z';
+    if (!valid)
+      diags_.push_back(Diagnostic::error(
+          node->pos(), path,
+          fmt::format("{}: invalid {} \"{}\": {}", kind_, path, value,
+                      rule == NameRule::Subdomain ? "lower-case alphanumeric, '-' or '.', at most 253 characters, "
+                                                    "starting and ending with an alphanumeric character"
+                      : rule == NameRule::Label   ? "lower-case alphanumeric or '-', at most 63 characters, starting "
+                                                    "and ending with an alphanumeric character"
+                                                  : "lower-case alphanumeric or '-', at most 63 characters, starting "
+                                                    "with a letter and ending with an alphanumeric character")));
+    return value;
+  }
+
   bool boolean(const YamlNode* node, std::string_view key, const std::string& path) {
     const YamlNode* c = child(node, key, path, YamlNode::Kind::Scalar);
     if (!c) return false;
@@ -97,8 +126,16 @@ class Reader {
         out.emplace_back(e.key, std::string());
         continue;
       }
+      // Keys and values as the API server validates them
+      // (k8s.io/apimachinery/pkg/apis/meta/v1/validation :: ValidateLabels).
+      if (std::string problem = qualified_name_problem(e.key); !problem.empty())
+        diags_.push_back(Diagnostic::error(e.key_pos, path + "." + e.key,
+                                           fmt::format("{}: invalid label key \"{}\": {}", kind_, e.key, problem)));
       auto value = text(e.value, path + "." + e.key);
       if (!value) continue;
+      if (!is_valid_label_value(*value))
+        diags_.push_back(Diagnostic::error(e.value.pos(), path + "." + e.key,
+                                           fmt::format("{}: invalid label value \"{}\": {}", kind_, *value, kLabelValueRule)));
       out.emplace_back(e.key, std::move(*value));
     }
     std::sort(out.begin(), out.end());
@@ -183,17 +220,81 @@ void ClusterBuilder::add(const YamlNode& object) {
                                             : "does not affect L3/L4 reachability");
   }
   const KindInfo& info = *found.info;
+  object_first_diagnostic_ = diagnostics_.size();
   switch (info.role) {
-    case KindRole::Namespace: return add_namespace(object);
-    case KindRole::Service: return add_service(object);
-    case KindRole::Node: return add_node(object);
-    case KindRole::PodSource: return add_pod_source(object, info);
-    case KindRole::CiliumNetworkPolicy: return add_policy(object, PolicyKind::CiliumNetworkPolicy);
-    case KindRole::CiliumClusterwideNetworkPolicy: return add_policy(object, PolicyKind::CiliumClusterwideNetworkPolicy);
-    case KindRole::NetworkPolicy: return add_policy(object, PolicyKind::NetworkPolicy);
-    case KindRole::CiliumCIDRGroup: return add_cidr_group(object);
+    case KindRole::Namespace: add_namespace(object); break;
+    case KindRole::Service: add_service(object); break;
+    case KindRole::Node: add_node(object); break;
+    case KindRole::PodSource: add_pod_source(object, info); break;
+    case KindRole::CiliumNetworkPolicy: add_policy(object, PolicyKind::CiliumNetworkPolicy); break;
+    case KindRole::CiliumClusterwideNetworkPolicy: add_policy(object, PolicyKind::CiliumClusterwideNetworkPolicy); break;
+    case KindRole::NetworkPolicy: add_policy(object, PolicyKind::NetworkPolicy); break;
+    case KindRole::CiliumCIDRGroup: add_cidr_group(object); break;
     case KindRole::Ignored: return ignore(fmt::format("{} {}", api_version, kind), std::string(info.reason));
   }
+  settle(object, fmt::format("{} {}", api_version, kind));
+}
+
+namespace {
+
+// The variables ${NAME} (also ${NAME:=default} and the like) written in `text`.
+std::vector<std::string> variables_in(std::string_view text) {
+  std::vector<std::string> names;
+  for (size_t at = text.find("${"); at != std::string_view::npos; at = text.find("${", at + 2)) {
+    if (at > 0 && text[at - 1] == '$') continue;  // $${NAME}: Flux's escape, not a variable
+    size_t end = at + 2;
+    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
+    if (end == at + 2 || !is_valid_variable_name(text.substr(at + 2, end - at - 2))) continue;
+    std::string name(text.substr(at + 2, end - at - 2));
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
+  }
+  return names;
+}
+
+bool same_place(const SourcePos& a, const SourcePos& b) {
+  return a.file == b.file && a.line == b.line && a.column == b.column;
+}
+
+// The text written at `pos` in `node` (a scalar, or a mapping key); empty when
+// nothing starts there.
+std::string_view text_at(const YamlNode& node, const SourcePos& pos) {
+  if (node.is_scalar()) return same_place(node.pos(), pos) ? std::string_view(node.text()) : std::string_view();
+  for (const auto& item : node.items())
+    if (auto t = text_at(item, pos); !t.empty()) return t;
+  for (const auto& e : node.entries()) {
+    if (same_place(e.key_pos, pos)) return e.key;
+    if (auto t = text_at(e.value, pos); !t.empty()) return t;
+  }
+  return {};
+}
+
+}  // namespace
+
+// The one place that decides what becomes of an object with problems. Strict:
+// its errors stand and loading fails. --lenient, as a cluster would: the API
+// server rejects the object, so it is not applied; each error becomes a warning
+// saying so, and summary counts the object under ignored. Either way, a problem
+// at a value that holds a variable left as written (a Flux postBuild
+// ${NAME} without a value, load/var_substitution.h) names the variable.
+// Policies are parsed strict or lenient by parse_policy and count themselves
+// (add_policy); they get the variable named here too.
+void ClusterBuilder::settle(const YamlNode& object, const std::string& api_version_kind) {
+  if (diagnostics_.size() == object_first_diagnostic_) return;  // the common case: nothing to say
+  bool invalid = false;
+  for (size_t i = object_first_diagnostic_; i < diagnostics_.size(); ++i) {
+    Diagnostic& d = diagnostics_[i];
+    invalid |= d.severity == Severity::Error;
+    if (auto names = variables_in(text_at(object, d.pos)); !names.empty())
+      d.message += fmt::format(" (it holds ${{{}}}, a variable not substituted)", fmt::join(names, "}, ${"));
+  }
+  if (!invalid || !options_.policy.lenient) return;
+  for (size_t i = object_first_diagnostic_; i < diagnostics_.size(); ++i) {
+    Diagnostic& d = diagnostics_[i];
+    if (d.severity != Severity::Error) continue;
+    d.severity = Severity::Warning;
+    d.message += "; the API server rejects the object: ignored (--lenient)";
+  }
+  ignore(api_version_kind + " (rejected)", "rejected by the API server (see the warnings): not in the cluster");
 }
 
 void ClusterBuilder::ignore(const std::string& api_version_kind, std::string reason) {
@@ -205,7 +306,7 @@ void ClusterBuilder::ignore(const std::string& api_version_kind, std::string rea
 void ClusterBuilder::add_namespace(const YamlNode& object) {
   Reader r(diagnostics_, yaml11_words_, "Namespace");
   const YamlNode* metadata = r.child(&object, "metadata", "metadata", YamlNode::Kind::Mapping);
-  std::string name = r.string(metadata, "name", "metadata.name");
+  std::string name = r.name(metadata, "name", "metadata.name", Reader::NameRule::Label);
   if (name.empty()) {
     if (!r.reported(metadata, "name"))
       diagnostics_.push_back(Diagnostic::error(object.pos(), "metadata.name", "Namespace has no name"));
@@ -225,6 +326,7 @@ void ClusterBuilder::add_namespace(const YamlNode& object) {
   }
   ns.declared = true;
   ns.pos = object.pos();
+  if (object_invalid()) return;  // settle() decides
   if (auto found = namespace_index_.find(name); found != namespace_index_.end()) {
     // Kustomize overlays that share a base may emit the same Namespace twice;
     // identical declarations are harmless, different labels are not.
@@ -244,7 +346,7 @@ void ClusterBuilder::add_pod_source(const YamlNode& object, const KindInfo& info
   const std::string kind(info.kind);
   Reader r(diagnostics_, yaml11_words_, kind);
   const YamlNode* metadata = r.child(&object, "metadata", "metadata", YamlNode::Kind::Mapping);
-  std::string name = r.string(metadata, "name", "metadata.name");
+  std::string name = r.name(metadata, "name", "metadata.name", Reader::NameRule::Subdomain);
   if (name.empty()) {
     // A Pod from generateName only is still a pod; give it a stable name.
     name = r.string(metadata, "generateName", "metadata.generateName");
@@ -254,9 +356,19 @@ void ClusterBuilder::add_pod_source(const YamlNode& object, const KindInfo& info
       return;
     }
   }
-  std::string ns = r.string(metadata, "namespace", "metadata.namespace");
+  std::string ns = r.name(metadata, "namespace", "metadata.namespace", Reader::NameRule::Label);
   if (ns.empty()) ns = "default";
-  note_namespace_use(ns, object.pos());
+  // spec.replicas is not read, but a value that is not a count makes the API
+  // server reject the workload (a Flux ${REPLICAS} left without a value, say).
+  if (kind != "Pod")
+    if (const YamlNode* spec = r.child(&object, "spec", "spec", YamlNode::Kind::Mapping))
+      if (const YamlNode* replicas = spec->find("replicas"); replicas && !replicas->is_null()) {
+        auto count = replicas->is_scalar() ? replicas->as_int() : std::nullopt;
+        if (!count || *count < 0 || replicas->style() != YamlNode::Style::Plain)
+          diagnostics_.push_back(Diagnostic::error(replicas->pos(), "spec.replicas",
+                                                   fmt::format("{}: spec.replicas must be a non-negative integer, found \"{}\"",
+                                                               kind, replicas->is_scalar() ? replicas->text() : replicas->type_name())));
+      }
 
   // Owner (for attributing Pods and ReplicaSets/Jobs to the workload above them).
   std::optional<OwnerRef> owner;
@@ -330,6 +442,8 @@ void ClusterBuilder::add_pod_source(const YamlNode& object, const KindInfo& info
     }
   }
 
+  if (object_invalid()) return;  // settle() decides
+  note_namespace_use(ns, object.pos());
   auto key = std::make_tuple(ns, kind, name);
   if (kind == "Pod") {
     if (owner) pod_owners_.emplace_back(cluster_.pods.size(), *owner);
@@ -353,15 +467,14 @@ void ClusterBuilder::add_service(const YamlNode& object) {
   const YamlNode* metadata = r.child(&object, "metadata", "metadata", YamlNode::Kind::Mapping);
   const YamlNode* spec = r.child(&object, "spec", "spec", YamlNode::Kind::Mapping);
   Service svc;
-  svc.name = r.string(metadata, "name", "metadata.name");
+  svc.name = r.name(metadata, "name", "metadata.name", Reader::NameRule::Dns1035Label);
   if (svc.name.empty()) {
     if (!r.reported(metadata, "name"))
       diagnostics_.push_back(Diagnostic::error(object.pos(), "metadata.name", "Service has no name"));
     return;
   }
-  svc.namespace_ = r.string(metadata, "namespace", "metadata.namespace");
+  svc.namespace_ = r.name(metadata, "namespace", "metadata.namespace", Reader::NameRule::Label);
   if (svc.namespace_.empty()) svc.namespace_ = "default";
-  note_namespace_use(svc.namespace_, object.pos());
   svc.labels = r.labels(metadata, "labels", "metadata.labels");
   svc.pos = object.pos();
   if (spec && spec->find("selector") && !spec->find("selector")->is_null())
@@ -396,6 +509,8 @@ void ClusterBuilder::add_service(const YamlNode& object) {
       svc.ports.push_back(std::move(sp));
     }
   }
+  if (object_invalid()) return;  // settle() decides
+  note_namespace_use(svc.namespace_, object.pos());
   cluster_.services.push_back(std::move(svc));
 }
 
@@ -403,9 +518,10 @@ void ClusterBuilder::add_node(const YamlNode& object) {
   Reader r(diagnostics_, yaml11_words_, "Node");
   const YamlNode* metadata = r.child(&object, "metadata", "metadata", YamlNode::Kind::Mapping);
   Node node;
-  node.name = r.string(metadata, "name", "metadata.name");
+  node.name = r.name(metadata, "name", "metadata.name", Reader::NameRule::Subdomain);
   node.labels = r.labels(metadata, "labels", "metadata.labels");
   node.pos = object.pos();
+  if (object_invalid()) return;  // settle() decides
   cluster_.nodes.push_back(std::move(node));
 }
 

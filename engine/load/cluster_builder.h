@@ -63,6 +63,14 @@ class ClusterBuilder {
   void add_node(const YamlNode& object);
   void add_policy(const YamlNode& object, PolicyKind kind);
   void add_cidr_group(const YamlNode& object);  // CiliumCIDRGroup (policy/cidr_group_parser.h)
+  // Whether the object being added has an error so far: it is then not
+  // applied, and settle() decides what the error becomes.
+  bool object_invalid() const {
+    for (size_t i = object_first_diagnostic_; i < diagnostics_.size(); ++i)
+      if (diagnostics_[i].severity == Severity::Error) return true;
+    return false;
+  }
+  void settle(const YamlNode& object, const std::string& api_version_kind);
   // Counts an object under "apiVersion Kind" in Cluster::ignored.
   void ignore(const std::string& api_version_kind, std::string reason);
   void note_namespace_use(const std::string& ns, const SourcePos& pos);
@@ -70,6 +78,7 @@ class ClusterBuilder {
   BuildOptions options_;
   Cluster cluster_;
   Diagnostics diagnostics_;
+  size_t object_first_diagnostic_ = 0;  // diagnostics_ of the object being added start here
   std::map<std::string, size_t> namespace_index_;
   // Every object notes its namespace: a hash map (first position wins), sorted
   // by name only once, in finish().

@@ -176,3 +176,149 @@ TEST_CASE("ClusterBuilder: numbers and true/false in string fields are errors", 
     CHECK(errors == 1);  // no second "has no name" for a name that is not a string
   }
 }
+
+// An object the API server rejects, whatever field makes it so: strict, an
+// error naming the field (and the variable when the value is a ${NAME} left
+// without a value); --lenient, one rule for every kind (ClusterBuilder::settle):
+// a warning, the object not applied, counted as rejected, the rest loaded.
+namespace {
+const char* kValid = R"(
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ok, namespace: shop}
+spec: {replicas: 2, template: {metadata: {labels: {app: ok}}, spec: {containers: [{name: c, image: i}]}}}
+)";
+
+struct Invalid {
+  const char* what;
+  const char* yaml;
+  const char* field;
+  const char* problem;
+};
+const Invalid kInvalid[] = {
+    {"a Deployment whose replicas is ${REPLICAS}", R"(
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  replicas: ${REPLICAS}
+  template: {metadata: {labels: {app: api}}, spec: {containers: [{name: c, image: i}]}}
+)",
+     "spec.replicas", "spec.replicas must be a non-negative integer, found \"${REPLICAS}\""},
+    {"a Deployment whose pod label value is ${TIER}", R"(
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: api, tier: "${TIER}"}}
+    spec: {containers: [{name: c, image: i}]}
+)",
+     "spec.template.metadata.labels.tier", "invalid label value \"${TIER}\""},
+    {"a Namespace whose name is ${NS}", R"(
+apiVersion: v1
+kind: Namespace
+metadata: {name: "${NS}"}
+)",
+     "metadata.name", "invalid metadata.name \"${NS}\""},
+    {"a Service whose port is ${PORT}", R"(
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec: {selector: {app: api}, ports: [{port: "${PORT}"}]}
+)",
+     "spec.ports[0].port", "port must be an integer from 0 to 65535, found \"${PORT}\""},
+    {"a Pod in the namespace ${NS}", R"(
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: "${NS}"}
+spec: {containers: [{name: c, image: i}]}
+)",
+     "metadata.namespace", "invalid metadata.namespace \"${NS}\""},
+    {"a Deployment whose container port is ${API_PORT}", R"(
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: c, image: i, ports: [{name: http, containerPort: "${API_PORT}"}]}]}
+)",
+     "spec.template.spec.containers[0].ports[0].containerPort", "port must be an integer from 0 to 65535"},
+};
+
+const Diagnostic* find_diagnostic(const Diagnostics& diags, Severity severity, std::string_view field,
+                                  std::string_view problem = "") {
+  for (const auto& d : diags)
+    if (d.severity == severity && d.field_path == field && d.message.find(problem) != std::string::npos) return &d;
+  return nullptr;
+}
+}  // namespace
+
+TEST_CASE("ClusterBuilder: an invalid object is an error naming the field and the variable; --lenient ignores it and loads the rest",
+          "[builder][lenient]") {
+  for (const auto& invalid : kInvalid) {
+    INFO(invalid.what);
+    const std::string yaml = std::string(kValid) + "---" + invalid.yaml;
+    auto strict = build_from_yaml(yaml);
+    CHECK_FALSE(strict.model);
+    const Diagnostic* error = find_diagnostic(strict.diagnostics, Severity::Error, invalid.field, invalid.problem);
+    REQUIRE(error);
+    INFO(error->message);
+    CHECK(error->pos.line > 5);  // in the invalid object, not the valid one
+    CHECK_THAT(error->message, Catch::Contains(invalid.problem));
+    CHECK_THAT(error->message, Catch::Contains("a variable not substituted"));
+
+    Options options;
+    options.lenient = true;
+    auto lenient = build_from_yaml(yaml, options);
+    REQUIRE(lenient.model);
+    const Diagnostic* warning = find_diagnostic(lenient.diagnostics, Severity::Warning, invalid.field, invalid.problem);
+    REQUIRE(warning);
+    CHECK(warning->pos.line == error->pos.line);
+    CHECK_THAT(warning->message, Catch::Contains(invalid.problem));
+    CHECK_THAT(warning->message, Catch::EndsWith("ignored (--lenient)"));
+    // The invalid object is not in the cluster; the valid one is.
+    const Summary summary = summarize(*lenient.model);
+    CHECK(summary.workloads == 1);
+    CHECK(summary.services == 0);
+    CHECK(summary.pods == 1);
+    CHECK(lenient.model->cluster.workloads.at(0).name == "ok");
+    for (const auto& ns : lenient.model->cluster.namespaces) CHECK(ns.name != "${NS}");
+    bool counted = false;
+    for (const auto& ignored : summary.ignored) counted = counted || ignored.kind.ends_with("(rejected)");
+    CHECK(counted);
+  }
+}
+
+TEST_CASE("ClusterBuilder: names and labels are validated as the API server does, with or without variables", "[builder][lenient]") {
+  auto built = build_from_yaml(R"(
+apiVersion: v1
+kind: Namespace
+metadata: {name: Shop_1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: 1api, namespace: shop}
+spec: {selector: {"bad key!": x}}
+)");
+  CHECK_FALSE(built.model);
+  const Diagnostic* ns = find_diagnostic(built.diagnostics, Severity::Error, "metadata.name");
+  REQUIRE(ns);
+  CHECK_THAT(ns->message, Catch::Contains("invalid metadata.name \"Shop_1\""));
+  CHECK_THAT(ns->message, !Catch::Contains("variable"));
+  bool service_name = false, key = false;
+  for (const auto& d : built.diagnostics) {
+    service_name |= d.message.find("Service: invalid metadata.name \"1api\"") != std::string::npos;
+    key |= d.message.find("invalid label key \"bad key!\"") != std::string::npos;
+  }
+  CHECK(service_name);
+  CHECK(key);
+  // Valid names and labels, including a prefixed key and an empty value.
+  auto valid = build_from_yaml(R"(
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop-1, labels: {app.kubernetes.io/part-of: shop, empty: ""}}
+)");
+  CHECK(valid.model);
+}

@@ -20,21 +20,6 @@ bool matches_label_pattern(std::string_view s) {
                      [](char c) { return is_alnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
-// DNS-1123 subdomain: lower-case labels joined by '.', at most 253 characters.
-bool is_dns1123_subdomain(std::string_view s) {
-  if (s.empty() || s.size() > 253) return false;
-  size_t start = 0;
-  while (true) {
-    size_t dot = s.find('.', start);
-    std::string_view label = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (label.empty() || !is_lower_alnum(label.front()) || !is_lower_alnum(label.back())) return false;
-    for (char c : label)
-      if (!is_lower_alnum(c) && c != '-') return false;
-    if (dot == std::string_view::npos) return true;
-    start = dot + 1;
-  }
-}
-
 constexpr FieldHint kSelectorHints[] = {
     {"matchLabel", "did you mean matchLabels?", "leaving a broader selector than written"},
     {"matchExpression", "did you mean matchExpressions?", "leaving a broader selector than written"},
@@ -54,6 +39,22 @@ std::optional<SelectorOp> parse_op(std::string_view text) {
 }
 
 }  // namespace
+
+bool is_dns1123_subdomain(std::string_view s) {
+  if (s.empty() || s.size() > 253) return false;
+  size_t start = 0;
+  while (true) {
+    size_t dot = s.find('.', start);
+    std::string_view label = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (label.empty() || !is_lower_alnum(label.front()) || !is_lower_alnum(label.back())) return false;
+    for (char c : label)
+      if (!is_lower_alnum(c) && c != '-') return false;
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+bool is_dns1123_label(std::string_view s) { return s.size() <= 63 && s.find('.') == std::string_view::npos && is_dns1123_subdomain(s); }
 
 bool is_valid_label_value(std::string_view value) {
   return value.size() <= 63 && matches_label_pattern(value);
@@ -119,9 +120,7 @@ std::optional<Selector> parse_selector(ParseContext& ctx, const YamlNode& node,
       if (!value) continue;
       if (!is_valid_label_value(*value)) {
         ctx.reject(Rejecter::ApiServer, e.value.pos(), entry_path,
-                   fmt::format("invalid label value \"{}\": at most 63 characters, alphanumeric, '-', "
-                               "'_' or '.', starting and ending with an alphanumeric character",
-                               *value));
+                   fmt::format("invalid label value \"{}\": {}", *value, kLabelValueRule));
         continue;
       }
       auto key = make_key(e.key, e.key_pos, entry_path);

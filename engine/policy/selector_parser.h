@@ -50,6 +50,14 @@ std::optional<Selector> parse_selector(ParseContext& ctx, const YamlNode& node,
 bool is_valid_label_value(std::string_view value);
 // Empty when `key` is a valid qualified name ("prefix/name"), else why not.
 std::string qualified_name_problem(std::string_view key);
+// What a label value must be, for messages ("invalid label value \"x\": " + this).
+inline constexpr std::string_view kLabelValueRule =
+    "at most 63 characters, alphanumeric, '-', '_' or '.', starting and ending with an alphanumeric character";
+// DNS-1123 subdomain (object names): lower-case labels joined by '.', at most 253 characters.
+bool is_dns1123_subdomain(std::string_view s);
+// DNS-1123 label (namespace names): lower-case alphanumeric or '-', at most 63
+// characters, starting and ending with an alphanumeric character.
+bool is_dns1123_label(std::string_view s);
 
 // docs/semantics.md#cnp-subjects (utils.go :: ParseToCiliumRule): CNP subject gets
 // k8s:io.kubernetes.pod.namespace=<ns> (the caller dropped a written k8s: one).

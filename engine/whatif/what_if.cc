@@ -358,9 +358,7 @@ Result<std::vector<LabelChange>> parse_label_changes(std::string_view written, s
       continue;
     }
     if (change.value && !is_valid_label_value(*change.value)) {
-      fail(fmt::format("invalid label value \"{}\": at most 63 characters, alphanumeric, '-', '_' or '.', starting and "
-                       "ending with an alphanumeric character",
-                       *change.value));
+      fail(fmt::format("invalid label value \"{}\": {}", *change.value, kLabelValueRule));
       continue;
     }
     if (std::any_of(changes.begin(), changes.end(), [&](const LabelChange& c) { return c.key == change.key; })) {

@@ -249,3 +249,56 @@ TEST_CASE("GitOps: a Helm chart directory says to render it", "[cli][gitops][kub
   CHECK_THAT(r.err, Catch::Contains("is a Helm chart (Chart.yaml)"));
   CHECK_THAT(r.err, Catch::Contains("helm template NAME"));
 }
+
+// Objects made invalid by a variable left as written are rejected objects like
+// any (a Deployment's containerPort, replicas or pod label; a Service port):
+// errors naming file:line, the field and the variable; with --lenient each is
+// a warning, the object is ignored and counted, and the rest of the tree loads.
+TEST_CASE("GitOps: --lenient ignores workloads and services made invalid by an unresolved variable, and loads the rest",
+          "[cli][gitops][kubectl][lenient]") {
+  REQUIRE_PROGRAM("kubectl");
+  RepoCopy repo(kFlux);
+  repo.replace("clusters/prod/cluster-vars.yaml", "  API_PORT: \"8080\"\n", "");
+  repo.replace("apps/base/web/deployment.yaml", "\nspec:\n", "\nspec:\n  replicas: ${WEB_REPLICAS}\n");
+  repo.replace("apps/base/api/kustomization.yaml", "- scripts.yaml\n", "- scripts.yaml\n- service.yaml\n");
+  repo.write("apps/base/api/service.yaml",
+             "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  labels:\n    team: ${TEAM}\nspec:\n"
+             "  selector:\n    app: api\n  ports:\n  - port: ${API_PORT}\n");
+  const std::vector<std::string> args{"summary", "-f", repo.path("clusters/prod"), "--repo-root", repo.path()};
+  CliRun strict = run_netreach(args);
+  INFO(describe(strict));
+  CHECK(strict.exit_code == 2);
+  CHECK_THAT(strict.err, Catch::Contains("apps/base/api/deployment.yaml:21:26: error: "
+                                         "spec.template.spec.containers[0].ports[0].containerPort: Deployment: port must be "
+                                         "an integer from 0 to 65535, found \"${API_PORT}\" (it holds ${API_PORT}"));
+  CHECK_THAT(strict.err, Catch::Contains("apps/base/web/deployment.yaml:6:13: error: spec.replicas: Deployment: spec.replicas "
+                                         "must be a non-negative integer, found \"${WEB_REPLICAS}\""));
+  CHECK_THAT(strict.err, Catch::Contains("apps/base/api/service.yaml:6:11: error: metadata.labels.team: Service: invalid label "
+                                         "value \"${TEAM}\""));
+  CHECK_THAT(strict.err, Catch::Contains("apps/base/api/service.yaml:11:11: error: spec.ports[0].port: Service: port must be"));
+
+  auto lenient_args = args;
+  lenient_args.push_back("--lenient");
+  CliRun lenient = run_netreach(lenient_args);
+  INFO(describe(lenient));
+  CHECK(lenient.exit_code == 0);
+  for (const char* variable : {"API_PORT", "WEB_REPLICAS", "TEAM"}) {
+    INFO(variable);
+    const std::string warning = std::string("variable ${") + variable + "} has no value";
+    size_t warnings = 0;
+    for (size_t at = 0; (at = lenient.err.find(warning, at)) != std::string::npos; ++at) ++warnings;
+    CHECK(warnings == 1);  // one per variable, however many places hold it
+  }
+  CHECK_THAT(lenient.err, Catch::Contains("apps/base/api/deployment.yaml:21:26: warning: "
+                                          "spec.template.spec.containers[0].ports[0].containerPort: Deployment: port must be"));
+  CHECK_THAT(lenient.err, Catch::Contains("apps/base/web/deployment.yaml:6:13: warning: spec.replicas:"));
+  CHECK_THAT(lenient.err, Catch::Contains("apps/base/api/service.yaml:11:11: warning: spec.ports[0].port:"));
+  CHECK_THAT(lenient.err, Catch::Contains("the API server rejects the object: ignored (--lenient)"));
+  CHECK_THAT(lenient.err, !Catch::Contains("error:"));
+  // api and web are rejected; the infrastructure's workload and every policy load.
+  CHECK_THAT(lenient.out, Catch::Contains("workloads: 1\n"));
+  CHECK_THAT(lenient.out, Catch::Contains("services: 0\n"));
+  CHECK_THAT(lenient.out, Catch::Contains("policies: 4 CiliumNetworkPolicy"));
+  CHECK_THAT(lenient.out, Catch::Contains("apps/v1 Deployment (rejected) x2"));
+  CHECK_THAT(lenient.out, Catch::Contains("v1 Service (rejected) x1"));
+}
