@@ -2,6 +2,8 @@
 // diagnostics printed the same way for every command.
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -54,6 +56,22 @@ void apply_enforcement(CommonArgs& common) {
   else if (common.enforcement == "never") common.options.enforcement = netreach::EnforcementMode::Never;
 }
 
+namespace {
+
+// How long a load runs before the progress line appears: a second, or
+// NETREACH_PROGRESS_DELAY_MS (undocumented: for the CLI tests, whose loads
+// are faster than that).
+std::chrono::milliseconds progress_delay() {
+  if (const char* ms = std::getenv("NETREACH_PROGRESS_DELAY_MS"); ms && *ms) {
+    char* end = nullptr;
+    long value = std::strtol(ms, &end, 10);
+    if (*end == '\0' && value >= 0) return std::chrono::milliseconds(value);
+  }
+  return std::chrono::seconds(1);
+}
+
+}  // namespace
+
 std::shared_ptr<const netreach::Model> load_model(CommonArgs& common) {
   if (common.files.empty()) {
     const std::string message = "error: no input: give manifests with -f PATH (a file, a directory, a kustomization, or - for stdin)";
@@ -62,9 +80,12 @@ std::shared_ptr<const netreach::Model> load_model(CommonArgs& common) {
     return nullptr;
   }
   apply_enforcement(common);
-  LoadProgress progress(common.files, ::isatty(STDERR_FILENO) && !common.quiet);
+  netreach::LoadCounters counters;
+  common.options.counters = &counters;
+  LoadProgress progress(common.files, counters, ::isatty(STDERR_FILENO) && !common.quiet, progress_delay());
   auto outcome = netreach::load(common.files, common.options, common.what_if);
   progress.stop();
+  common.options.counters = nullptr;
   print_diagnostics(outcome.diagnostics, common.quiet);
   if (outcome.model && netreach::summarize(*outcome.model).documents == 0) {
     const std::string message = fmt::format("error: the input has no Kubernetes objects ({}): nothing to evaluate",

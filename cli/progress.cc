@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "help.h"
+
 namespace netreach_cli {
 namespace {
 
@@ -48,9 +50,34 @@ InputSize measure(const std::vector<std::string>& paths) {
   return size;
 }
 
+// 1234567 -> "1,234,567".
+std::string with_thousands(size_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 }  // namespace
 
-LoadProgress::LoadProgress(std::vector<std::string> paths, bool enabled) : paths_(std::move(paths)) {
+std::string format_progress(const ProgressState& state, size_t width) {
+  std::string phase(netreach::to_string(state.phase));
+  if (state.phase == netreach::LoadCounters::Phase::BuildingKustomizations)
+    phase += fmt::format(" {}/{}", state.kustomizations_built, state.kustomizations_total);
+  std::string line = fmt::format("netreach: {}, {} document{} read ({} file{}, {:.1f} MB), {:.0f} s", phase,
+                                 with_thousands(state.documents), state.documents == 1 ? "" : "s", with_thousands(state.files),
+                                 state.files == 1 ? "" : "s", static_cast<double>(state.bytes) / 1e6, state.seconds);
+  // One column short of the width: a line that fills it leaves the cursor on
+  // the next line in some terminals.
+  if (width > 1 && line.size() > width - 1) line.resize(width - 1);
+  return line;
+}
+
+LoadProgress::LoadProgress(std::vector<std::string> paths, const netreach::LoadCounters& counters, bool enabled,
+                           std::chrono::milliseconds delay)
+    : paths_(std::move(paths)), counters_(counters), delay_(delay) {
   if (enabled) thread_ = std::thread([this] { run(); });
 }
 
@@ -68,19 +95,25 @@ void LoadProgress::stop() {
 void LoadProgress::run() {
   const auto started = std::chrono::steady_clock::now();
   std::unique_lock lock(mutex_);
-  if (wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopped_; })) return;
+  if (wake_.wait_for(lock, delay_, [this] { return stopped_; })) return;
   lock.unlock();
   const InputSize size = measure(paths_);
   lock.lock();
   bool printed = false;
   while (!stopped_) {
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ProgressState state;
+    state.phase = counters_.phase.load();
+    state.documents = counters_.documents.load();
+    state.kustomizations_built = counters_.kustomizations_built.load();
+    state.kustomizations_total = counters_.kustomizations_total.load();
+    state.files = size.files;
+    state.bytes = size.bytes;
+    state.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     // \r and erase-line: the line is rewritten in place.
-    std::fprintf(stderr, "\r\x1b[Knetreach: reading and building %zu manifest files (%.1f MB), %.0f s",
-                 size.files, static_cast<double>(size.bytes) / 1e6, seconds);
+    std::fprintf(stderr, "\r\x1b[K%s", format_progress(state, terminal_width(STDERR_FILENO)).c_str());
     std::fflush(stderr);
     printed = true;
-    wake_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopped_; });
+    wake_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopped_; });
   }
   if (printed) {
     std::fputs("\r\x1b[K", stderr);

@@ -96,6 +96,12 @@ LoadOutcome load_input(const ReadInput& read_input, const Options& options, cons
   read.repo_root = options.repo_root;
   read.exclude = options.exclude;
   read.lenient = options.lenient;
+  read.counters = options.counters;
+  LoadCounters* counters = options.counters;
+  auto add = [&](const YamlNode& object) {
+    builder.add(object);
+    if (counters) counters->documents.fetch_add(1, std::memory_order_relaxed);
+  };
   if (auto vars = read_variables(options, builder.sources()); vars) read.vars = std::move(*vars);
   else {
     outcome.diagnostics = vars.errors();
@@ -118,7 +124,7 @@ LoadOutcome load_input(const ReadInput& read_input, const Options& options, cons
     collect(read_manifests({plan->add[i]}, builder.sources(), read, [&](const ManifestObject& object) {
       ++added_objects[i];
       if (auto key = object_key(*object.node)) added.try_emplace(std::move(*key), i);
-      builder.add(*object.node);
+      add(*object.node);
     }));
   collect(read_input(builder.sources(), read, [&](const ManifestObject& object) {
     if (!added.empty())
@@ -128,7 +134,7 @@ LoadOutcome load_input(const ReadInput& read_input, const Options& options, cons
           if (std::find(list.begin(), list.end(), key->display()) == list.end()) list.push_back(key->display());
           return;
         }
-    builder.add(*object.node);
+    add(*object.node);
   }));
 
   if (!read_errors.empty() || has_errors(builder.diagnostics())) {
@@ -150,7 +156,9 @@ LoadOutcome load_input(const ReadInput& read_input, const Options& options, cons
   for (size_t i = 0; i < plan->add.size(); ++i)
     outcome.hypothetical.push_back(added_line(plan->add[i], added_objects[i], replaced[i]));
   outcome.hypothetical.insert(outcome.hypothetical.end(), applied->begin(), applied->end());
+  if (counters) counters->phase = LoadCounters::Phase::BuildingIdentities;
   outcome.model = resolve_model(std::move(cluster), options);
+  if (counters) counters->phase = LoadCounters::Phase::Done;
   return outcome;
 }
 
@@ -250,6 +258,16 @@ Summary summarize(const Model& model) {
   s.selectors_without_pods = selectors_without_pods(model);
   std::sort(s.ignored.begin(), s.ignored.end(), [](const auto& a, const auto& b) { return a.kind < b.kind; });
   return s;
+}
+
+std::string_view to_string(LoadCounters::Phase phase) {
+  switch (phase) {
+    case LoadCounters::Phase::Reading: return "reading";
+    case LoadCounters::Phase::BuildingKustomizations: return "building kustomizations";
+    case LoadCounters::Phase::BuildingIdentities: return "building identities";
+    case LoadCounters::Phase::Done: return "done";
+  }
+  return "";
 }
 
 }  // namespace netreach

@@ -14,6 +14,7 @@
 // cli/ and the CLI tests include only this header.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -39,6 +40,23 @@ std::string_view to_string(Verdict verdict);  // "allow" / "deny" / "unknown"
 // Cilium's enable-policy (docs/semantics.md#enforcement-mode).
 enum class EnforcementMode : uint8_t { Default, Always, Never };
 
+// What a load is doing, for a progress display: load() writes it as it goes
+// and another thread may read it at any time (hence atomics). Optional: an
+// Options without counters loads the same.
+struct LoadCounters {
+  enum class Phase : uint8_t {
+    Reading,                 // files, documents
+    BuildingKustomizations,  // kustomize runs: kustomizations_built of kustomizations_total
+    BuildingIdentities,      // the cluster's identities and per-identity rule indexes (resolve)
+    Done,
+  };
+  std::atomic<Phase> phase{Phase::Reading};
+  std::atomic<size_t> documents{0};  // objects read so far (from files and kustomize output)
+  std::atomic<size_t> kustomizations_built{0};
+  std::atomic<size_t> kustomizations_total{0};
+};
+std::string_view to_string(LoadCounters::Phase phase);  // "reading", "building kustomizations", ...
+
 struct Options {
   std::string cluster_name = "default";      // Cilium's cluster-name
   bool lenient = false;                      // do what a cluster would do with bad policies
@@ -52,6 +70,7 @@ struct Options {
   std::vector<std::string> vars;        // "NAME=VALUE": Flux postBuild variables the repository lacks
   std::vector<std::string> vars_files;  // files of NAME=VALUE lines (# comments), the same
   std::vector<std::string> exclude;     // globs of paths neither read nor built
+  LoadCounters* counters = nullptr;     // progress, updated while loading (not owned)
 };
 
 class Model;

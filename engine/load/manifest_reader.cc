@@ -143,16 +143,24 @@ class Reader {
 
   // Runs the builds, `parallel_builds` at a time, then reads each in order.
   void run_builds(std::vector<std::unique_ptr<Build>>& builds) {
+    LoadCounters* counters = options_.counters;
+    if (counters) {
+      counters->kustomizations_total += builds.size();
+      counters->phase = LoadCounters::Phase::BuildingKustomizations;
+    }
     std::atomic<size_t> next{0};
     auto worker = [&] {
-      for (size_t i; (i = next++) < builds.size();)
+      for (size_t i; (i = next++) < builds.size();) {
         builds[i]->output = run_kustomize_build(builds[i]->dir, builds[i]->at, builds[i]->options);
+        if (counters) ++counters->kustomizations_built;
+      }
     };
     const unsigned threads = std::max(1u, std::min<unsigned>(options_.parallel_builds, builds.size()));
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
     worker();
     for (auto& t : pool) t.join();
+    if (counters) counters->phase = LoadCounters::Phase::Reading;  // their output, read next
     for (auto& build : builds) {
       if (!build->output) {
         root_failed(*build, build->output.errors());
