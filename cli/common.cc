@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "command.h"
+#include "help.h"
 #include "progress.h"
 #include "what_if_args.h"
 
@@ -82,7 +83,8 @@ std::shared_ptr<const netreach::Model> load_model(CommonArgs& common) {
   apply_enforcement(common);
   netreach::LoadCounters counters;
   common.options.counters = &counters;
-  LoadProgress progress(common.files, counters, ::isatty(STDERR_FILENO) && !common.quiet, progress_delay());
+  LoadProgress progress(common.files, counters, ::isatty(STDERR_FILENO) && !common.quiet, terminal_width(STDERR_FILENO),
+                        progress_delay());
   auto outcome = netreach::load(common.files, common.options, common.what_if);
   progress.stop();
   common.options.counters = nullptr;

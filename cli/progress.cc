@@ -7,8 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "help.h"
-
 namespace netreach_cli {
 namespace {
 
@@ -76,8 +74,8 @@ std::string format_progress(const ProgressState& state, size_t width) {
 }
 
 LoadProgress::LoadProgress(std::vector<std::string> paths, const netreach::LoadCounters& counters, bool enabled,
-                           std::chrono::milliseconds delay)
-    : paths_(std::move(paths)), counters_(counters), delay_(delay) {
+                           size_t width, std::chrono::milliseconds delay)
+    : paths_(std::move(paths)), counters_(counters), width_(width), delay_(delay) {
   if (enabled) thread_ = std::thread([this] { run(); });
 }
 
@@ -110,7 +108,7 @@ void LoadProgress::run() {
     state.bytes = size.bytes;
     state.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     // \r and erase-line: the line is rewritten in place.
-    std::fprintf(stderr, "\r\x1b[K%s", format_progress(state, terminal_width(STDERR_FILENO)).c_str());
+    std::fprintf(stderr, "\r\x1b[K%s", format_progress(state, width_).c_str());
     std::fflush(stderr);
     printed = true;
     wake_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopped_; });

@@ -35,8 +35,9 @@ std::string format_progress(const ProgressState& state, size_t width);
 class LoadProgress {
  public:
   // Starts watching `counters` (which must outlive this); `enabled` false
-  // makes it do nothing. The line appears after `delay`.
-  LoadProgress(std::vector<std::string> paths, const netreach::LoadCounters& counters, bool enabled,
+  // makes it do nothing. The line appears after `delay`, at most `width`
+  // columns wide.
+  LoadProgress(std::vector<std::string> paths, const netreach::LoadCounters& counters, bool enabled, size_t width,
                std::chrono::milliseconds delay = std::chrono::seconds(1));
   ~LoadProgress();  // stop()s
   LoadProgress(const LoadProgress&) = delete;
@@ -49,6 +50,7 @@ class LoadProgress {
 
   std::vector<std::string> paths_;
   const netreach::LoadCounters& counters_;
+  size_t width_;
   std::chrono::milliseconds delay_;
   std::mutex mutex_;
   std::condition_variable wake_;
