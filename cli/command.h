@@ -47,6 +47,7 @@ Command summary_command(CommonArgs& common);
 Command lint_command(CommonArgs& common);
 Command explain_command(CommonArgs& common);
 Command replay_command(CommonArgs& common);
+Command report_command(CommonArgs& common);
 
 // Adds the common options to a command.
 void add_common(CLI::App* cmd, CommonArgs& common);

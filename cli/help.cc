@@ -68,6 +68,10 @@ const std::vector<CommandDoc>& command_docs() {
        {{"0", "no observed flow changes verdict (as --fail-on counts it)"},
         {"1", "observed flows would be dropped (--fail-on dropped, the default), or dropped ones allowed (allowed, any)"},
         {"2", "bad input or usage: a malformed line names its file, line and field"}}},
+      {"report",
+       {{"report -f clusters/prod > report.html", "one page: summary, lint findings, and per namespace the graph and its flows"},
+        {"report -f clusters/prod -o html=report.html", "the same, written to a file (a CI artifact)"}},
+       {{"0", "the page was written"}, {"2", "bad input or usage"}}},
   };
   return docs;
 }

@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
   CommonArgs common;
   const std::vector<Command> commands = {
       query_command(common), check_command(common), graph_command(common), diff_command(common), summary_command(common),
-      lint_command(common), explain_command(common), replay_command(common),
+      lint_command(common), explain_command(common), replay_command(common), report_command(common),
   };
   std::vector<std::pair<CLI::App*, const Command*>> registered;
   for (const auto& c : commands) {

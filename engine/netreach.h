@@ -285,6 +285,10 @@ struct ClusterGraph {
     std::string id;          // NS/KIND/NAME (kubectl short kinds), "host", "world", "10.0.0.0/8 except ...", "fqdn:NAME"
     std::string kind;        // "workload", "pod", "entity", "cidr", "fqdn"
     std::string namespace_;  // workloads and pods
+    // The vertex as query() takes an endpoint: the id, or for an address
+    // block an address inside it (one address stands for its block: every
+    // CIDR rule matches all of it or none, engine/graph/address_atoms.h).
+    std::string endpoint;
   };
   struct Ports {
     PortSet allowed;

@@ -7,7 +7,8 @@ set -euo pipefail
 build=(build-essential cmake ninja-build pkg-config git dpkg-dev
        libyaml-dev libfmt-dev nlohmann-json3-dev libcli11-dev libboost-graph-dev)
 tests=(catch2 libbenchmark-dev clang libclang-rt-14-dev
-       time util-linux python3 python3-junitparser)  # GNU time, setpriv, a real JUnit consumer
+       time util-linux python3 python3-junitparser   # GNU time, setpriv, a real JUnit consumer
+       chromium graphviz)                            # the HTML report opened in a browser, its drawings
 packages=("${build[@]}")
 [ "${1:-}" = "--build-only" ] || packages+=("${tests[@]}")
 # kustomization directories are built with kustomize or kubectl; Debian's

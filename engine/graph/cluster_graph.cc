@@ -133,10 +133,11 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
   ClusterGraph out;
   std::vector<std::vector<Member>> members;
   std::map<std::string, size_t> index;  // id -> output vertex
-  auto vertex = [&](std::string id, std::string kind, std::string ns) -> size_t {
+  auto vertex = [&](std::string id, std::string kind, std::string ns, std::string endpoint = "") -> size_t {
     auto [it, inserted] = index.emplace(id, out.vertices.size());
     if (inserted) {
-      out.vertices.push_back({std::move(id), std::move(kind), std::move(ns)});
+      if (endpoint.empty()) endpoint = id;
+      out.vertices.push_back({std::move(id), std::move(kind), std::move(ns), std::move(endpoint)});
       members.emplace_back();
     }
     return it->second;
@@ -170,7 +171,8 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
       Member mem;
       mem.vertex = v;
       mem.target = Target{v, 0};
-      members[vertex(pv.display, kind, "")].push_back(mem);
+      std::string endpoint = pv.kind == PeerVertex::Kind::Address ? pv.atom.representative.to_string() : pv.display;
+      members[vertex(pv.display, kind, "", std::move(endpoint))].push_back(mem);
     }
   }
 

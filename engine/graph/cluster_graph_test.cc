@@ -60,3 +60,44 @@ TEST_CASE("cluster_graph: pods of a dump fold into the controller their ownerRef
   REQUIRE(focus);
   CHECK(*focus == "a/deploy/web");
 }
+
+TEST_CASE("cluster_graph: every vertex names an endpoint query() judges as the graph does", "[graph]") {
+  auto m = model_from_yaml(R"(---
+apiVersion: v1
+kind: Namespace
+metadata: {name: a}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: a, labels: {app: web}}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: out, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  egress:
+  - toCIDRSet: [{cidr: 10.0.0.0/8, except: [10.1.0.0/16]}]
+    toPorts: [{ports: [{port: "443"}]}]
+)");
+  auto g = cluster_graph(*m, ClusterGraphQuery{{}, true});
+  REQUIRE(g);
+  size_t blocks = 0;
+  for (const auto& v : g->vertices) {
+    if (v.kind != "cidr") {
+      CHECK(v.endpoint == v.id);
+      continue;
+    }
+    ++blocks;
+    INFO(v.id << " as " << v.endpoint);
+    CHECK(v.endpoint != v.id);  // an address, not the block's words
+    auto r = query(*m, FlowQuery{"a/po/web", v.endpoint, "443", std::nullopt});
+    REQUIRE(r);
+    bool edge = std::any_of(g->edges.begin(), g->edges.end(),
+                            [&](const auto& e) { return e.from == "a/po/web" && e.to == v.id && e.allowed.contains(Protocol::TCP, 443); });
+    CHECK(edge == (r->verdict == Verdict::Allow));
+    CHECK(edge == (v.id == "10.0.0.0/8 except 10.1.0.0/16"));
+  }
+  CHECK(blocks >= 2);  // the allowed block, the except, and the rest of world
+}

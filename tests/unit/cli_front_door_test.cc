@@ -22,7 +22,7 @@ TEST_CASE("CLI front door: bare netreach and netreach help print the usage, nami
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::StartsWith("Usage: netreach COMMAND [options]"));
-    for (const char* command : {"query", "check", "graph", "diff", "summary", "lint", "explain", "replay"}) CHECK_THAT(r.out, Catch::Contains(std::string("\n  ") + command));
+    for (const char* command : {"query", "check", "graph", "diff", "summary", "lint", "explain", "replay", "report"}) CHECK_THAT(r.out, Catch::Contains(std::string("\n  ") + command));
     CHECK_THAT(r.out, Catch::Contains("Exit codes"));
     CHECK_THAT(r.out, !Catch::Contains(NETREACH_BINARY));  // not the full path
   }

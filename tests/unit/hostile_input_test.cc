@@ -590,6 +590,10 @@ TEST_CASE("hostile: every command exits 2 on broken input", "[hostile]") {
       {"replay: a malformed flow line", {"replay", "-f", good, "--flows", bad_flows}, bad_flows + ":2:1: error: flow.verdict"},
       {"replay: no --flows", {"replay", "-f", good}, "--flows"},
       {"replay: bad --fail-on", {"replay", "-f", good, "--flows", flows, "--fail-on", "loud"}, "loud"},
+      {"report: invalid manifest", {"report", "-f", bad}, bad},
+      {"report: missing file", {"report", "-f", missing}, missing},
+      {"report: bad output format", {"report", "-f", good, "-o", "json"}, "json"},
+      {"report: two pages to standard output", {"report", "-f", good, "-o", "html", "-o", "html"}, "only one -o"},
       // (A bare `netreach` prints the usage and exits 0: tests/unit/cli_front_door_test.cc.)
       {"unknown subcommand", {"frobnicate"}, "unknown command frobnicate"},
   };

@@ -53,6 +53,8 @@ std::string missing_for_tag(const std::string& tag) {
     return "needs GNU time (/usr/bin/time, Debian package time) to measure the peak memory of netreach";
   if (tag == "junitparser" && junitparser_python().empty())
     return "needs python3 with junitparser (Debian package python3-junitparser)";
+  if (tag == "chromium" && !have_program("chromium")) return "needs chromium (Debian package chromium) to open the HTML report";
+  if (tag == "graphviz" && !have_program("dot")) return "needs Graphviz's dot (Debian package graphviz) to draw graphs";
   return {};
 }
 

@@ -1,5 +1,5 @@
 // Outside programs a test's subject needs (kubectl, GNU time, setpriv,
-// python3-junitparser). A test that cannot test anything without one is
+// python3-junitparser, chromium, graphviz). A test that cannot test anything without one is
 // reported by CTest as skipped, never as passed:
 //
 //   * a tag names the program, and the test is skipped before it starts:
@@ -7,6 +7,8 @@
 //       [kubectl]      kubectl itself
 //       [gnu-time]     /usr/bin/time (peak memory of the child)
 //       [junitparser]  python3 with the junitparser module (a real JUnit consumer)
+//       [chromium]     headless Chromium (the HTML report, opened as a reader would)
+//       [graphviz]     Graphviz's dot (the report's drawings)
 //   * or the test calls skip_test(why) where the need arises.
 //
 // Under CTest (which sets NETREACH_SKIP_RETURN_CODE, see CMakeLists.txt) a
