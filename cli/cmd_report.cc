@@ -42,16 +42,17 @@ constexpr std::chrono::seconds kDotTimeout{60};
 constexpr uint64_t kMaxSvgBytes = 64u << 20;
 
 // The part of the cluster graph with an end in `ns`: its edges, and the
-// vertices they join (entities, address blocks and names included).
+// vertices they join (entities, address blocks and names included). Its
+// edges point into `graph`, which must outlive it.
 ClusterGraph namespace_graph(const ClusterGraph& graph, const std::string& ns) {
-  std::map<std::string, const ClusterGraph::Vertex*> by_id;
+  std::map<std::string, const ClusterGraph::Vertex*, std::less<>> by_id;
   for (const auto& v : graph.vertices) by_id[v.id] = &v;
   ClusterGraph out;
-  std::set<std::string> used;
+  std::set<std::string_view> used;
   for (const auto& v : graph.vertices)
     if (v.namespace_ == ns) used.insert(v.id);
   for (const auto& e : graph.edges)
-    if (by_id.at(e.from)->namespace_ == ns || by_id.at(e.to)->namespace_ == ns) {
+    if (by_id.find(e.from)->second->namespace_ == ns || by_id.find(e.to)->second->namespace_ == ns) {
       out.edges.push_back(e);
       used.insert(e.from), used.insert(e.to);
     }
@@ -95,13 +96,16 @@ std::vector<std::string> allowed_by(const netreach::Model& model, const std::str
 }
 
 std::vector<ReportFlow> flows_of(const netreach::Model& model, const ClusterGraph& graph) {
-  std::map<std::string, std::string> endpoint;
+  std::map<std::string_view, std::string_view> endpoint;
   for (const auto& v : graph.vertices) endpoint[v.id] = v.endpoint;
   std::vector<ReportFlow> out;
   for (const auto& e : graph.edges) {
-    if (!e.allowed.empty())
-      out.push_back({e.from, e.to, e.allowed.to_string(), "allow", allowed_by(model, endpoint.at(e.from), endpoint.at(e.to), e.allowed)});
-    if (!e.unknown.empty()) out.push_back({e.from, e.to, e.unknown.to_string(), "unknown", {"depends on " + e.unknown_fact}});
+    const std::string from(e.from), to(e.to);
+    if (!e.ports->allowed.empty())
+      out.push_back({from, to, e.ports->allowed.to_string(), "allow",
+                     allowed_by(model, std::string(endpoint.at(e.from)), std::string(endpoint.at(e.to)), e.ports->allowed)});
+    if (!e.ports->unknown.empty())
+      out.push_back({from, to, e.ports->unknown.to_string(), "unknown", {"depends on " + e.ports->unknown_fact}});
   }
   return out;
 }

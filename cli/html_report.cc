@@ -162,7 +162,10 @@ void write_findings(const std::vector<netreach::Finding>& findings, std::ostream
 // receives from (the flows table below has the ports).
 void write_graph_table(const ReportNamespace& ns, size_t index, std::ostream& out) {
   std::map<std::string, std::set<std::string>> sends, receives;
-  for (const auto& e : ns.graph.edges) sends[e.from].insert(e.to), receives[e.to].insert(e.from);
+  for (const auto& e : ns.graph.edges) {
+    const std::string from(e.from), to(e.to);
+    sends[from].insert(to), receives[to].insert(from);
+  }
   out << fmt::format("<table id=\"graph-{}\" class=\"sortable graph-table\">", index)
       << header_row({"vertex", "kind", "sends to", "receives from"}) << "<tbody>\n";
   auto list = [](const std::set<std::string>& ids) {

@@ -95,7 +95,7 @@ spec:
     auto r = query(*m, FlowQuery{"a/po/web", v.endpoint, "443", std::nullopt});
     REQUIRE(r);
     bool edge = std::any_of(g->edges.begin(), g->edges.end(),
-                            [&](const auto& e) { return e.from == "a/po/web" && e.to == v.id && e.allowed.contains(Protocol::TCP, 443); });
+                            [&](const auto& e) { return e.from == "a/po/web" && e.to == v.id && e.ports->allowed.contains(Protocol::TCP, 443); });
     CHECK(edge == (r->verdict == Verdict::Allow));
     CHECK(edge == (v.id == "10.0.0.0/8 except 10.1.0.0/16"));
   }
