@@ -399,7 +399,6 @@ class Linter {
   void allows_nothing() {
     for_each_peer_rule([&](RuleKey key, const Rule&, const PeerRule& pr) {
       if (pr.deny) return;
-      const RuleRef& ref = pr.ref;
       // toServices naming no Service of the input.
       if (pr.peer_kind == PeerKind::Services) {
         for (const auto& sp : pr.services) {

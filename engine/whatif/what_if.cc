@@ -48,11 +48,6 @@ PolicyKind policy_kind(KindRole role) {
   return PolicyKind::CiliumNetworkPolicy;
 }
 
-bool is_policy(KindRole role) {
-  return role == KindRole::CiliumNetworkPolicy || role == KindRole::CiliumClusterwideNetworkPolicy ||
-         role == KindRole::NetworkPolicy;
-}
-
 // Every object of the cluster, by key: what --remove and --set-labels may name.
 std::vector<ObjectKey> objects_of(const Cluster& c) {
   std::vector<ObjectKey> out;
