@@ -618,34 +618,35 @@ class IdentityGraphBuilder {
   uint32_t class_count_ = 0;
   uint32_t host_class_ = 0;
 
-  struct SignatureHash {
-    size_t operator()(const std::vector<uint32_t>& s) const {
-      size_t h = s.size();
-      for (uint32_t x : s) h = h * 1000003u + x;
-      return h;
-    }
-  };
-
-  // A vertex's signature is the peer sets it is in (2i for "yes" in set i,
-  // 2i+1 for "maybe"). `host` and toFQDNs names are classes of their own:
-  // host's ingress has allow-localhost, and names are judged per subject.
+  // Two vertices are one class when every peer set holds both or neither
+  // (as "yes", and as "maybe"): partition refinement, one pass over each set,
+  // in memory proportional to the vertices. `host` and toFQDNs names are
+  // classes of their own (host's ingress has allow-localhost, names are
+  // judged per subject), and addresses never share a class with identities
+  // (toFQDNs judges every address alike, per subject: side_row).
   void make_peer_classes() {
     const size_t n = g_.vertices_.size();
-    std::vector<std::vector<uint32_t>> signature(n);
-    for (uint32_t i = 0; i < peer_sets_.size(); ++i) {
-      for (VertexId v : peer_sets_[i].yes) signature[v].push_back(2 * i);
-      for (VertexId v : peer_sets_[i].maybe) signature[v].push_back(2 * i + 1);
-    }
     const VertexId host = m_.identities.reserved(ReservedIdentity::Host);
-    std::unordered_map<std::vector<uint32_t>, uint32_t, SignatureHash> classes;
+    std::vector<uint32_t> cls(n, 0);
+    uint32_t next = 2;  // 0: identities, 1: addresses
+    for (VertexId v = 0; v < n; ++v) {
+      if (v == host || g_.vertices_[v].kind == PeerVertex::Kind::Fqdn || v == g_.world_) cls[v] = next++;
+      else if (g_.vertices_[v].kind == PeerVertex::Kind::Address) cls[v] = 1;
+    }
+    std::unordered_map<uint32_t, uint32_t> split;  // old class -> its part inside the set
+    auto refine = [&](const std::vector<VertexId>& members) {
+      split.clear();
+      for (VertexId v : members) {
+        auto [it, inserted] = split.emplace(cls[v], next);
+        if (inserted) ++next;
+        cls[v] = it->second;
+      }
+    };
+    for (const PeerSet& ps : peer_sets_) refine(ps.yes), refine(ps.maybe);
+    std::unordered_map<uint32_t, uint32_t> compact;
     peer_class_.assign(n, 0);
     for (VertexId v = 0; v < n; ++v) {
-      if (v == host || g_.vertices_[v].kind == PeerVertex::Kind::Fqdn || v == g_.world_)
-        signature[v].insert(signature[v].end(), {UINT32_MAX, v});
-      // Addresses are never in a class with identities: toFQDNs judges every
-      // address alike, per subject (side_row).
-      if (g_.vertices_[v].kind == PeerVertex::Kind::Address) signature[v].push_back(UINT32_MAX - 1);
-      auto [it, inserted] = classes.emplace(std::move(signature[v]), class_count_);
+      auto [it, inserted] = compact.emplace(cls[v], class_count_);
       if (inserted) ++class_count_;
       peer_class_[v] = it->second;
     }
