@@ -1,9 +1,12 @@
 #include "graph_format.h"
+#include "json_string.h"
 #include "what_if_args.h"
 
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -29,6 +32,48 @@ ShownPorts shown_ports(const GraphView& view, const ClusterGraph::Edge& e) {
 }
 
 std::string verdict_of(const ShownPorts& p) { return p.allowed.empty() ? "unknown" : "allow"; }
+
+// A whole-cluster graph has millions of edges but few distinct port values
+// (ClusterGraph interns them): what the view shows of each value is decided
+// and worded once, keyed by the interned pointer.
+class PortsMemo {
+ public:
+  explicit PortsMemo(const GraphView& view) : view_(view) {}
+  bool shown(const ClusterGraph::Edge& e) { return entry(e).shown; }
+  // The edge's JSON object around its ends, as nlohmann's dump() writes it
+  // (keys sorted): `{"allowed":...,` before "from" and "to", and
+  // `[,"unknown":{...}],"verdict":...}` after them.
+  struct JsonParts {
+    std::string head, tail;
+  };
+  const JsonParts& json_parts(const ClusterGraph::Edge& e) {
+    Entry& en = entry(e);
+    if (en.json.head.empty()) {
+      ShownPorts p = shown_ports(view_, e);
+      en.json.head = "{\"allowed\":" + nlohmann::json(p.allowed.to_string()).dump() + ",";
+      if (!p.unknown.empty())
+        en.json.tail = ",\"unknown\":" + nlohmann::json({{"ports", p.unknown.to_string()}, {"depends_on", e.ports->unknown_fact}}).dump();
+      en.json.tail += ",\"verdict\":" + nlohmann::json(verdict_of(p)).dump() + "}";
+    }
+    return en.json;
+  }
+
+ private:
+  struct Entry {
+    bool shown = false;
+    JsonParts json;
+  };
+  Entry& entry(const ClusterGraph::Edge& e) {
+    auto [it, inserted] = memo_.try_emplace(e.ports);
+    if (inserted) {
+      ShownPorts p = shown_ports(view_, e);
+      it->second.shown = !p.allowed.empty() || !p.unknown.empty();
+    }
+    return it->second;
+  }
+  const GraphView& view_;
+  std::unordered_map<const ClusterGraph::Ports*, Entry> memo_;
+};
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -93,11 +138,10 @@ std::optional<PortFilter> parse_port_filter(const std::string& text, std::string
 
 std::vector<const ClusterGraph::Edge*> shown_edges(const GraphView& view) {
   std::vector<const ClusterGraph::Edge*> out;
+  PortsMemo memo(view);
   for (const auto& e : view.graph->edges) {
     if (!view.focus.empty() && e.from != view.focus && e.to != view.focus) continue;
-    ShownPorts p = shown_ports(view, e);
-    if (p.allowed.empty() && p.unknown.empty()) continue;
-    out.push_back(&e);
+    if (memo.shown(e)) out.push_back(&e);
   }
   return out;
 }
@@ -146,12 +190,25 @@ void write_graph_json(const GraphView& view, std::ostream& out) {
     return j;
   });
   out << ",\n";
-  list("edges", edges, [&](const ClusterGraph::Edge& e) {
-    ShownPorts p = shown_ports(view, e);
-    nlohmann::json j = {{"from", e.from}, {"to", e.to}, {"verdict", verdict_of(p)}, {"allowed", p.allowed.to_string()}};
-    if (!p.unknown.empty()) j["unknown"] = {{"ports", p.unknown.to_string()}, {"depends_on", e.ports->unknown_fact}};
-    return j;
-  });
+  // Edges written through a buffer, byte for byte what nlohmann's dump()
+  // of each object gives, with each distinct port value worded once.
+  out << "  \"edges\": [";
+  PortsMemo memo(view);
+  std::string buffer;
+  const char* separator = "\n    ";
+  for (const auto* e : edges) {
+    const auto& parts = memo.json_parts(*e);
+    buffer += separator;
+    buffer += parts.head;
+    buffer += "\"from\":";
+    append_json_string(buffer, e->from);
+    buffer += ",\"to\":";
+    append_json_string(buffer, e->to);
+    buffer += parts.tail;
+    separator = ",\n    ";
+    if (buffer.size() > (1 << 20)) out << buffer, buffer.clear();
+  }
+  out << buffer << (edges.empty() ? "]" : "\n  ]");
   out << "\n}\n";
 }
 

@@ -85,6 +85,14 @@ class Projection {
   VertexId host_ = 0, remote_ = 0;
 };
 
+// An edge's output value; an unknown part always names its fact.
+ClusterGraph::Ports to_ports(PortSet allowed, PortSet unknown, std::string fact) {
+  if (!unknown.empty() && fact.empty()) fact = "the pods behind one end disagree (their identities or named ports differ)";
+  ClusterGraph::Ports p;
+  p.allowed = std::move(allowed), p.unknown = std::move(unknown), p.unknown_fact = std::move(fact);
+  return p;
+}
+
 // The graph's distinct port sets, each kept once.
 class PortsTable {
  public:
@@ -208,7 +216,20 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
   // Edges between two entities, address blocks or names say nothing about
   // the cluster's policy (at most an ingress or health endpoint's default):
   // only edges with a workload or pod at one end are shown.
-  auto is_pod_vertex = [&](size_t v) { return out.vertices[v].kind == "workload" || out.vertices[v].kind == "pod"; };
+  std::vector<char> is_pod_vertex(out.vertices.size());
+  for (size_t v = 0; v < out.vertices.size(); ++v)
+    is_pod_vertex[v] = out.vertices[v].kind == "workload" || out.vertices[v].kind == "pod";
+  // Each vertex's position in the sorted order: candidates sort by it.
+  std::vector<uint32_t> rank(order.size());
+  for (size_t i = 0; i < order.size(); ++i) rank[order[i]] = uint32_t(i);
+  // The output value of each interned identity edge, once converted.
+  std::vector<const ClusterGraph::Ports*> by_index(g.edge_ports().size(), nullptr);
+  // The output value of each distinct list of identity edges folded together.
+  std::map<std::vector<uint32_t>, const ClusterGraph::Ports*> folded;
+  std::vector<uint32_t> pair_indices;
+  std::vector<char> has_host_network(members.size());
+  for (size_t v = 0; v < members.size(); ++v)
+    has_host_network[v] = std::any_of(members[v].begin(), members[v].end(), [](const Member& m) { return m.host_network; });
   struct IndexEdge {
     uint32_t from, to;  // output vertices, before they are sorted
     const ClusterGraph::Ports* ports;
@@ -233,32 +254,57 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
       if (g.unrestricted_sender(s))
         for (size_t to : open_to_all) add_candidate(to);
     }
-    std::sort(candidates.begin(), candidates.end(),
-              [&](size_t a, size_t b) { return out.vertices[a].id < out.vertices[b].id; });
+    std::sort(candidates.begin(), candidates.end(), [&](size_t a, size_t b) { return rank[a] < rank[b]; });
     for (size_t to : candidates) {
       candidate[to] = 0;
-      if (to == from || (!is_pod_vertex(from) && !is_pod_vertex(to))) continue;
+      if (to == from || (!is_pod_vertex[from] && !is_pod_vertex[to])) continue;
+      if (!has_host_network[from] && !has_host_network[to]) {
+        // No placement question (the common case): the identity edges of
+        // the member pairs, each distinct value folded once, in the order
+        // first met (the first unknown part names the fact).
+        pair_indices.clear();
+        for (const Member& a : members[from])
+          for (const Member& b : members[to]) {
+            const uint32_t i = g.edge_index(a.vertex, b.target);
+            if (std::find(pair_indices.begin(), pair_indices.end(), i) == pair_indices.end()) pair_indices.push_back(i);
+          }
+        const ClusterGraph::Ports* value = nullptr;
+        if (pair_indices.size() == 1) {
+          const uint32_t i = pair_indices[0];
+          if (!by_index[i] && !g.edge_ports()[i].empty()) {
+            const EdgePorts& e = g.edge_ports()[i];
+            by_index[i] = port_sets.intern(to_ports(e.allowed, e.unknown, e.unknown_fact));
+          }
+          value = by_index[i];
+        } else {
+          auto [it, inserted] = folded.try_emplace(pair_indices, nullptr);
+          if (inserted) {
+            Fold fold;
+            for (uint32_t i : pair_indices) fold.add(g.edge_ports()[i]);
+            if (!fold.any.empty()) it->second = port_sets.intern(to_ports(fold.allowed, fold.any - fold.allowed, fold.fact));
+          }
+          value = it->second;
+        }
+        if (value) edges.push_back({uint32_t(from), uint32_t(to), value});
+        continue;
+      }
       ClusterGraph::Ports ports;
       if (members[from].size() == 1 && members[to].size() == 1) {
-        // One pod shape at each end (the common case): the edge as it is.
         EdgePorts e = projection.pair(members[from][0], members[to][0]);
         if (e.empty()) continue;
-        ports.allowed = std::move(e.allowed), ports.unknown = std::move(e.unknown), ports.unknown_fact = std::move(e.unknown_fact);
+        ports = to_ports(std::move(e.allowed), std::move(e.unknown), std::move(e.unknown_fact));
       } else {
         Fold fold;
         for (const Member& a : members[from])
           for (const Member& b : members[to]) fold.add(projection.pair(a, b));
         if (fold.any.empty()) continue;
-        ports.allowed = fold.allowed, ports.unknown = fold.any - fold.allowed, ports.unknown_fact = fold.fact;
+        ports = to_ports(fold.allowed, fold.any - fold.allowed, fold.fact);
       }
-      if (!ports.unknown.empty() && ports.unknown_fact.empty())
-        ports.unknown_fact = "the pods behind one end disagree (their identities or named ports differ)";
       edges.push_back({uint32_t(from), uint32_t(to), port_sets.intern(std::move(ports))});
     }
   }
   // Edges were made in (from id, to id) order; vertices are sorted by id.
-  std::vector<uint32_t> sorted_index(order.size());
-  for (size_t i = 0; i < order.size(); ++i) sorted_index[order[i]] = uint32_t(i);
+  const std::vector<uint32_t>& sorted_index = rank;
   std::sort(out.vertices.begin(), out.vertices.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   out.edges.reserve(edges.size());
   for (const auto& e : edges)

@@ -1035,17 +1035,19 @@ bool IdentityGraph::unrestricted_receiver(Target to) const {
   return tc != kNone && unrestricted_target_class_[tc];
 }
 
-const EdgePorts& IdentityGraph::edge(VertexId from, Target to) const {
-  if (from >= source_class_.size() || source_class_[from] == kNone) return ports_[0];
-  if (to.vertex >= shape_count_.size() || to.shape >= shape_count_[to.vertex]) return ports_[0];
+uint32_t IdentityGraph::edge_index(VertexId from, Target to) const {
+  if (from >= source_class_.size() || source_class_[from] == kNone) return 0;
+  if (to.vertex >= shape_count_.size() || to.shape >= shape_count_[to.vertex]) return 0;
   const uint32_t tc = target_class_[shape_base_[to.vertex] + to.shape];
-  if (tc == kNone) return ports_[0];
+  if (tc == kNone) return 0;
   const uint32_t sc = source_class_[from];
-  if (unrestricted_source_class_[sc] && unrestricted_target_class_[tc]) return ports_[1];
+  if (unrestricted_source_class_[sc] && unrestricted_target_class_[tc]) return 1;
   const auto& edges = out_[sc];
   auto it = std::lower_bound(edges.begin(), edges.end(), tc, [](const OutEdge& e, uint32_t c) { return e.to < c; });
-  return it != edges.end() && it->to == tc ? ports_[it->ports] : ports_[0];
+  return it != edges.end() && it->to == tc ? it->ports : 0;
 }
+
+const EdgePorts& IdentityGraph::edge(VertexId from, Target to) const { return ports_[edge_index(from, to)]; }
 
 size_t IdentityGraph::edge_count() const {
   size_t unrestricted_targets = 0;

@@ -117,6 +117,10 @@ class IdentityGraph {
   // What `from` may send to `to` (egress of `from` and ingress of `to`).
   // Empty when nothing.
   const EdgePorts& edge(VertexId from, Target to) const;
+  // The same edge as an index into edge_ports(): 0 is the empty edge, 1 every
+  // port. Equal indices are equal values (they are interned), so a caller can
+  // cache what it derives from one.
+  uint32_t edge_index(VertexId from, Target to) const;
 
   // Destinations that no policy tells apart: the same peer class and the
   // same ingress policy. Edges are kept per source class and target class.
