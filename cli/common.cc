@@ -89,7 +89,7 @@ std::shared_ptr<const netreach::Model> load_model(CommonArgs& common) {
   progress.stop();
   common.options.counters = nullptr;
   print_diagnostics(outcome.diagnostics, common.quiet);
-  if (outcome.model && netreach::summarize(*outcome.model).documents == 0) {
+  if (outcome.model && netreach::documents_read(*outcome.model) == 0) {
     const std::string message = fmt::format("error: the input has no Kubernetes objects ({}): nothing to evaluate",
                                             fmt::join(common.files, ", "));
     std::cerr << message << "\n";

@@ -229,6 +229,8 @@ LoadOutcome load_texts(const std::vector<InputText>& inputs, const Options& opti
   }, options, what_if);
 }
 
+size_t documents_read(const Model& model) { return model.cluster.documents_read; }
+
 Summary summarize(const Model& model) {
   const Cluster& c = model.cluster;
   Summary s;

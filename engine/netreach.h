@@ -152,6 +152,9 @@ struct Summary {
   std::vector<std::string> selectors_without_pods;
 };
 Summary summarize(const Model& model);
+// How many documents the input held: summarize().documents without the
+// summary's matching of every selector against every identity.
+size_t documents_read(const Model& model);
 
 // ---- query -------------------------------------------------------------------
 

@@ -49,19 +49,35 @@ class Projection {
     remote_ = m.identities.reserved(ReservedIdentity::RemoteNode);
   }
 
-  // What member a may send to member b.
-  EdgePorts pair(const Member& a, const Member& b) const {
-    if (!a.host_network && !b.host_network) return g_.edge(a.vertex, b.target);
+  // What member a may send to member b, as a key: the identity edge (an
+  // index into edge_ports()) if they are on the same node and the one if
+  // they are not, the same index twice when placement is known or does not
+  // matter. Equal keys are equal values, so a caller folds each key once.
+  uint64_t pair_key(const Member& a, const Member& b) const {
+    auto key = [](uint32_t same, uint32_t other) { return (uint64_t(same) << 32) | other; };
+    if (!a.host_network && !b.host_network) {
+      const uint32_t i = g_.edge_index(a.vertex, b.target);
+      return key(i, i);
+    }
     auto as_placed = [&](bool same_node) {
       VertexId from = a.host_network ? (same_node ? host_ : remote_) : a.vertex;
       Target to = b.host_network ? Target{same_node ? host_ : remote_, 0} : b.target;
-      return g_.edge(from, to);
+      return g_.edge_index(from, to);
     };
     // Placement matters between two pods only (query.cc :: known_placement).
-    if (!a.is_pod || !b.is_pod) return as_placed(false);
-    if (!a.node.empty() && !b.node.empty()) return as_placed(a.node == b.node);
-    EdgePorts same = as_placed(true), other = as_placed(false);
-    if (same == other) return same;
+    if (!a.is_pod || !b.is_pod) return key(as_placed(false), as_placed(false));
+    if (!a.node.empty() && !b.node.empty()) {
+      const uint32_t i = as_placed(a.node == b.node);
+      return key(i, i);
+    }
+    return key(as_placed(true), as_placed(false));
+  }
+
+  // The value of a pair_key().
+  EdgePorts value(uint64_t key) const {
+    const EdgePorts& same = g_.edge_ports()[key >> 32];
+    const EdgePorts& other = g_.edge_ports()[key & 0xffffffffu];
+    if (&same == &other) return same;
     // Per port: what both placements allow is allowed (query() gives the
     // common verdict too), what only one may allow is unknown.
     EdgePorts out;
@@ -225,11 +241,8 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
   // The output value of each interned identity edge, once converted.
   std::vector<const ClusterGraph::Ports*> by_index(g.edge_ports().size(), nullptr);
   // The output value of each distinct list of identity edges folded together.
-  std::map<std::vector<uint32_t>, const ClusterGraph::Ports*> folded;
-  std::vector<uint32_t> pair_indices;
-  std::vector<char> has_host_network(members.size());
-  for (size_t v = 0; v < members.size(); ++v)
-    has_host_network[v] = std::any_of(members[v].begin(), members[v].end(), [](const Member& m) { return m.host_network; });
+  std::map<std::vector<uint64_t>, const ClusterGraph::Ports*> folded;
+  std::vector<uint64_t> pair_keys;
   struct IndexEdge {
     uint32_t from, to;  // output vertices, before they are sorted
     const ClusterGraph::Ports* ports;
@@ -258,49 +271,33 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
     for (size_t to : candidates) {
       candidate[to] = 0;
       if (to == from || (!is_pod_vertex[from] && !is_pod_vertex[to])) continue;
-      if (!has_host_network[from] && !has_host_network[to]) {
-        // No placement question (the common case): the identity edges of
-        // the member pairs, each distinct value folded once, in the order
-        // first met (the first unknown part names the fact).
-        pair_indices.clear();
-        for (const Member& a : members[from])
-          for (const Member& b : members[to]) {
-            const uint32_t i = g.edge_index(a.vertex, b.target);
-            if (std::find(pair_indices.begin(), pair_indices.end(), i) == pair_indices.end()) pair_indices.push_back(i);
-          }
-        const ClusterGraph::Ports* value = nullptr;
-        if (pair_indices.size() == 1) {
-          const uint32_t i = pair_indices[0];
-          if (!by_index[i] && !g.edge_ports()[i].empty()) {
-            const EdgePorts& e = g.edge_ports()[i];
-            by_index[i] = port_sets.intern(to_ports(e.allowed, e.unknown, e.unknown_fact));
-          }
-          value = by_index[i];
-        } else {
-          auto [it, inserted] = folded.try_emplace(pair_indices, nullptr);
-          if (inserted) {
-            Fold fold;
-            for (uint32_t i : pair_indices) fold.add(g.edge_ports()[i]);
-            if (!fold.any.empty()) it->second = port_sets.intern(to_ports(fold.allowed, fold.any - fold.allowed, fold.fact));
-          }
-          value = it->second;
+      // The member pairs' values, each distinct one folded once, in the
+      // order first met (the first unknown part names the fact).
+      pair_keys.clear();
+      for (const Member& a : members[from])
+        for (const Member& b : members[to]) {
+          const uint64_t k = projection.pair_key(a, b);
+          if (std::find(pair_keys.begin(), pair_keys.end(), k) == pair_keys.end()) pair_keys.push_back(k);
         }
-        if (value) edges.push_back({uint32_t(from), uint32_t(to), value});
-        continue;
-      }
-      ClusterGraph::Ports ports;
-      if (members[from].size() == 1 && members[to].size() == 1) {
-        EdgePorts e = projection.pair(members[from][0], members[to][0]);
-        if (e.empty()) continue;
-        ports = to_ports(std::move(e.allowed), std::move(e.unknown), std::move(e.unknown_fact));
+      const ClusterGraph::Ports* value = nullptr;
+      const uint32_t plain = uint32_t(pair_keys[0]);
+      if (pair_keys.size() == 1 && pair_keys[0] >> 32 == plain) {
+        // One identity edge for every pair (the common case).
+        if (!by_index[plain] && !g.edge_ports()[plain].empty()) {
+          const EdgePorts& e = g.edge_ports()[plain];
+          by_index[plain] = port_sets.intern(to_ports(e.allowed, e.unknown, e.unknown_fact));
+        }
+        value = by_index[plain];
       } else {
-        Fold fold;
-        for (const Member& a : members[from])
-          for (const Member& b : members[to]) fold.add(projection.pair(a, b));
-        if (fold.any.empty()) continue;
-        ports = to_ports(fold.allowed, fold.any - fold.allowed, fold.fact);
+        auto [it, inserted] = folded.try_emplace(pair_keys, nullptr);
+        if (inserted) {
+          Fold fold;
+          for (uint64_t k : pair_keys) fold.add(projection.value(k));
+          if (!fold.any.empty()) it->second = port_sets.intern(to_ports(fold.allowed, fold.any - fold.allowed, fold.fact));
+        }
+        value = it->second;
       }
-      edges.push_back({uint32_t(from), uint32_t(to), port_sets.intern(std::move(ports))});
+      if (value) edges.push_back({uint32_t(from), uint32_t(to), value});
     }
   }
   // Edges were made in (from id, to id) order; vertices are sorted by id.
