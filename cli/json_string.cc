@@ -1,5 +1,7 @@
 #include "json_string.h"
 
+#include <fmt/format.h>
+
 namespace netreach_cli {
 
 void append_json_string(std::string& out, std::string_view s) {

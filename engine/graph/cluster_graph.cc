@@ -279,6 +279,7 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
           const uint64_t k = projection.pair_key(a, b);
           if (std::find(pair_keys.begin(), pair_keys.end(), k) == pair_keys.end()) pair_keys.push_back(k);
         }
+      if (pair_keys.empty()) continue;
       const ClusterGraph::Ports* value = nullptr;
       const uint32_t plain = uint32_t(pair_keys[0]);
       if (pair_keys.size() == 1 && pair_keys[0] >> 32 == plain) {
@@ -301,11 +302,10 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
     }
   }
   // Edges were made in (from id, to id) order; vertices are sorted by id.
-  const std::vector<uint32_t>& sorted_index = rank;
   std::sort(out.vertices.begin(), out.vertices.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   out.edges.reserve(edges.size());
   for (const auto& e : edges)
-    out.edges.push_back({out.vertices[sorted_index[e.from]].id, out.vertices[sorted_index[e.to]].id, e.ports});
+    out.edges.push_back({out.vertices[rank[e.from]].id, out.vertices[rank[e.to]].id, e.ports});
   out.identities = model.identities.size();
   out.identity_edges = g.edge_count();
   return out;
