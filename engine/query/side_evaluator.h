@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "netreach.h"
+#include "model/verdict.h"
 #include "policy/cidr.h"
 #include "resolve/model.h"
 
