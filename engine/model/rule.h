@@ -20,11 +20,11 @@
 
 #include <fmt/format.h>
 
+#include "model/cidr.h"
 #include "model/labels.h"
 #include "model/protocol.h"
 #include "model/rule_ref.h"
 #include "model/source.h"
-#include "policy/cidr.h"
 
 namespace netreach {
 
