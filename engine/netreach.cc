@@ -9,8 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "build/cluster_builder.h"
 #include "graph/cluster_graph.h"
-#include "load/cluster_builder.h"
 #include "load/manifest_reader.h"
 #include "load/var_substitution.h"
 #include "model/kinds.h"
