@@ -47,7 +47,7 @@ std::string ports_text(const Model& model, const PeerRule& pr, const Pod& subjec
       parts.push_back(numbers.empty() ? fmt::format("{} (resolves to nothing)", pp.to_string())
                                       : fmt::format("{} (= {})", pp.to_string(), fmt::join(numbers, ", ")));
     }
-    if (!numeric.empty()) parts.insert(parts.begin(), numeric == PortSet::all() ? "any port" : numeric.to_string());
+    if (!numeric.empty()) parts.insert(parts.begin(), numeric == PortSet::all_ports() ? "any port" : numeric.to_string());
   }
   for (const auto& icmp : pr.icmps) parts.push_back(fmt::format("ICMP{} type {}", icmp.ipv6 ? "v6" : "", icmp.type));
   return parts.empty() ? "no port" : fmt::format("{}", fmt::join(parts, "; "));
