@@ -1,6 +1,7 @@
 #include "model/port_set.h"
 
 #include <algorithm>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -116,13 +117,13 @@ bool PortSet::contains(Protocol protocol, uint16_t port) const {
   return it != r.begin() && std::prev(it)->last >= port;
 }
 
-PortSet::Ranges PortSet::ranges(Protocol protocol) const {
+std::vector<PortRange> PortSet::ranges(Protocol protocol) const {
   int i = protocol_index(protocol);
   if (i < 0) return {};
-  if (!is_icmp(protocol)) return ranges_[i];
+  if (!is_icmp(protocol)) return {ranges_[i].begin(), ranges_[i].end()};
   // The family's part of the shared list, as types 0-255.
   const uint16_t lo = icmp_offset(protocol), hi = lo + kIcmpTypes - 1;
-  Ranges out;
+  std::vector<PortRange> out;
   for (const PortRange& x : ranges_[i]) {
     if (x.last < lo || x.first > hi) continue;
     out.push_back({uint16_t(std::max(x.first, lo) - lo), uint16_t(std::min(x.last, hi) - lo)});
@@ -152,7 +153,7 @@ PortSet& PortSet::operator-=(const PortSet& other) {
 
 std::string PortSet::to_string() const {
   std::vector<std::string> parts;
-  auto word = [&](Protocol p, const Ranges& r, uint16_t max) {
+  auto word = [&](Protocol p, std::span<const PortRange> r, uint16_t max) {
     if (r.empty()) return;
     if (r.size() == 1 && r[0].first == 0 && r[0].last == max) {
       parts.push_back(fmt::format("{} all", netreach::to_string(p)));
@@ -167,7 +168,7 @@ std::string PortSet::to_string() const {
                   [](const Ranges& r) { return r.size() == 1 && r[0].first == 0 && r[0].last == 65535; }))
     parts.push_back("any port");
   else
-    for (size_t i = 0; i < kIcmpIndex; ++i) word(kPortProtocols[i], ranges_[i], 65535);
+    for (size_t i = 0; i < kIcmpIndex; ++i) word(kPortProtocols[i], {ranges_[i].data(), ranges_[i].size()}, 65535);
   if (!ranges_[kIcmpIndex].empty())
     for (Protocol p : kIcmpProtocols) word(p, ranges(p), kIcmpTypes - 1);
   return fmt::format("{}", fmt::join(parts, "; "));

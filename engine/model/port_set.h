@@ -16,6 +16,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <boost/container/small_vector.hpp>
 
@@ -47,8 +48,9 @@ class PortSet {
 
   bool empty() const;
   bool contains(Protocol protocol, uint16_t port) const;
-  // The ranges of one protocol (for ICMP and ICMPv6, of types).
-  Ranges ranges(Protocol protocol) const;
+  // The ranges of one protocol (for ICMP and ICMPv6, of types). A copy: the
+  // two ICMP families share one stored list. For reports, not the set algebra.
+  std::vector<PortRange> ranges(Protocol protocol) const;
 
   PortSet& operator|=(const PortSet& other);
   PortSet& operator&=(const PortSet& other);

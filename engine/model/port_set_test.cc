@@ -49,14 +49,14 @@ TEST_CASE("PortSet: ICMP and ICMPv6 types, kept apart per family", "[port_set]")
   CHECK_FALSE(s.contains(Protocol::ICMP, 128));
   CHECK_FALSE(s.contains(Protocol::TCP, 8));
   CHECK_FALSE(s.contains(Protocol::ICMP, 264));  // no type above 255, whatever the encoding
-  CHECK(s.ranges(Protocol::ICMPv6) == PortSet::Ranges{{128, 129}});
-  CHECK(s.ranges(Protocol::ICMP) == PortSet::Ranges{{0, 0}, {8, 8}});
+  CHECK(s.ranges(Protocol::ICMPv6) == std::vector<PortRange>{{128, 129}});
+  CHECK(s.ranges(Protocol::ICMP) == std::vector<PortRange>{{0, 0}, {8, 8}});
   // Types 255 of ICMP and 0 of ICMPv6 do not run together.
   PortSet edge;
   edge.add(Protocol::ICMP, 255, 255);
   edge.add(Protocol::ICMPv6, 0, 0);
   CHECK(edge.to_string() == "ICMP 255; ICMPv6 0");
-  CHECK(edge.ranges(Protocol::ICMP) == PortSet::Ranges{{255, 255}});
+  CHECK(edge.ranges(Protocol::ICMP) == std::vector<PortRange>{{255, 255}});
   PortSet over;
   over.add(Protocol::ICMP, 250, 300);  // clipped to the type range
   CHECK(over.to_string() == "ICMP 250-255");
