@@ -17,7 +17,7 @@
 #include <fmt/format.h>
 
 #include "bench_inputs.h"
-#include "load/cluster_builder.h"
+#include "build/cluster_builder.h"
 #include "load/manifest_reader.h"
 #include "netreach.h"
 #include "resolve/model.h"

@@ -9,10 +9,12 @@
 
 #include <fmt/format.h>
 
-#include "load/cluster_builder.h"
+#include "build/cluster_builder.h"
+#include "graph/cluster_graph.h"
 #include "load/manifest_reader.h"
 #include "load/var_substitution.h"
 #include "model/kinds.h"
+#include "query/query.h"
 #include "resolve/model.h"
 #include "whatif/what_if.h"
 
@@ -260,16 +262,6 @@ Summary summarize(const Model& model) {
   s.selectors_without_pods = selectors_without_pods(model);
   std::sort(s.ignored.begin(), s.ignored.end(), [](const auto& a, const auto& b) { return a.kind < b.kind; });
   return s;
-}
-
-std::string_view to_string(LoadCounters::Phase phase) {
-  switch (phase) {
-    case LoadCounters::Phase::Reading: return "reading";
-    case LoadCounters::Phase::BuildingKustomizations: return "building kustomizations";
-    case LoadCounters::Phase::BuildingIdentities: return "building identities";
-    case LoadCounters::Phase::Done: return "done";
-  }
-  return "";
 }
 
 }  // namespace netreach

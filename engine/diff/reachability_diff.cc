@@ -12,7 +12,8 @@
 
 #include <fmt/format.h>
 
-#include "netreach.h"
+#include "graph/cluster_graph.h"
+#include "model/diff_types.h"
 #include "query/endpoint_ref.h"
 #include "resolve/model.h"
 

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "policy/cidr.h"
+#include "model/cidr.h"
 
 namespace netreach {
 

@@ -13,8 +13,9 @@
 
 #include <fmt/format.h>
 
+#include "graph/cluster_graph.h"
 #include "graph/identity_graph.h"
-#include "netreach.h"
+#include "model/graph_types.h"
 #include "query/endpoint_ref.h"
 
 namespace netreach {

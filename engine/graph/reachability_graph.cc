@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "query/endpoint_ref.h"
+#include "query/query.h"
 #include "resolve/model.h"
 
 namespace netreach {

@@ -1,4 +1,4 @@
-// ReachabilityGraph: a Reachability (engine/netreach.h) as a Boost.Graph
+// ReachabilityGraph: a Reachability (model/graph_types.h) as a Boost.Graph
 // directed graph, for graph algorithms (multi-hop reachability) and Graphviz.
 //
 // Vertices are the workloads and standalone pods of the chosen namespaces (all
@@ -11,7 +11,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 
-#include "netreach.h"
+#include "model/graph_types.h"
 
 namespace netreach {
 

@@ -13,7 +13,6 @@
 #include "graph/identity_graph.h"
 #include "lint/finding.h"
 #include "model/suggest.h"
-#include "netreach.h"
 #include "query/dns_visibility.h"
 #include "query/peer_match.h"
 #include "query/side_evaluator.h"

@@ -8,7 +8,8 @@
 #include <fmt/format.h>
 
 #include "load/child_process.h"
-#include "netreach.h"
+#include "model/diagnostic.h"
+#include "model/diff_types.h"
 
 namespace netreach {
 namespace fs = std::filesystem;

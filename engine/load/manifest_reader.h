@@ -33,8 +33,8 @@
 #include "load/var_substitution.h"
 #include "load/yaml_stream.h"
 #include "model/diagnostic.h"
+#include "model/options.h"
 #include "model/source.h"
-#include "netreach.h"
 
 namespace netreach {
 
@@ -55,7 +55,7 @@ struct ReadOptions {
   // (the root skipped, the variable left as written) instead of errors.
   bool lenient = false;
   unsigned parallel_builds = 2;       // kustomize runs at a time
-  LoadCounters* counters = nullptr;   // progress of the kustomize runs (netreach.h), optional
+  LoadCounters* counters = nullptr;   // progress of the kustomize runs (model/options.h), optional
 };
 
 // One object found in the input.

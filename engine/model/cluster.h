@@ -18,8 +18,8 @@
 #include "model/diagnostic.h"
 #include "model/labels.h"
 #include "model/protocol.h"
+#include "model/rule.h"
 #include "model/source.h"
-#include "policy/rule.h"
 
 namespace netreach {
 

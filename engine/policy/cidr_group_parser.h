@@ -11,8 +11,8 @@
 
 #include "load/string_field.h"
 #include "load/yaml_node.h"
+#include "model/cidr.h"
 #include "model/diagnostic.h"
-#include "policy/cidr.h"
 
 namespace netreach {
 

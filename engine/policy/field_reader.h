@@ -30,8 +30,8 @@
 #include "load/string_field.h"
 #include "load/yaml_node.h"
 #include "model/diagnostic.h"
+#include "model/rule.h"
 #include "policy/policy_parser.h"
-#include "policy/rule.h"
 
 namespace netreach {
 

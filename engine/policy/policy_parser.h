@@ -21,7 +21,7 @@
 #include "load/string_field.h"
 #include "load/yaml_node.h"
 #include "model/diagnostic.h"
-#include "policy/rule.h"
+#include "model/rule.h"
 
 namespace netreach {
 

@@ -16,8 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "model/rule.h"
 #include "policy/field_reader.h"
-#include "policy/rule.h"
 
 namespace netreach {
 

@@ -22,8 +22,8 @@
 #include <string_view>
 
 #include "model/labels.h"
+#include "model/rule.h"
 #include "policy/field_reader.h"
-#include "policy/rule.h"
 
 namespace netreach {
 

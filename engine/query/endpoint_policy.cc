@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "graph/identity_graph.h"
-#include "netreach.h"
+#include "model/endpoint_policy.h"
 #include "query/endpoint_ref.h"
 #include "query/peer_match.h"
 #include "query/side_evaluator.h"

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "model/cidr.h"
 #include "model/diagnostic.h"
 #include "model/identity.h"
-#include "policy/cidr.h"
 #include "resolve/model.h"
 
 namespace netreach {

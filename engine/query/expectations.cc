@@ -4,12 +4,16 @@
 // kind Expectations, a list of {name?, from, to, port, protocol?, expect}.
 // Unknown fields are errors, as in policies: a misspelt `expect` must not turn
 // into a silently passing check.
+#include "query/expectations.h"
+
+#include <functional>
+
 #include <fmt/format.h>
 
 #include "load/string_field.h"
 #include "load/yaml_stream.h"
 #include "model/suggest.h"
-#include "netreach.h"
+#include "query/query.h"
 
 namespace netreach {
 namespace {

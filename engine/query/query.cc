@@ -7,8 +7,9 @@
 #include <fmt/format.h>
 
 #include "model/suggest.h"
-#include "netreach.h"
+#include "model/verdict.h"
 #include "query/endpoint_ref.h"
+#include "query/query.h"
 #include "query/side_evaluator.h"
 
 namespace netreach {
@@ -171,31 +172,6 @@ std::optional<bool> known_placement(const EndpointInstance& a, const EndpointIns
   if (!a.pod->node_name.empty() && !b.pod->node_name.empty()) return a.pod->node_name == b.pod->node_name;
   return std::nullopt;
 }
-
-}  // namespace
-
-std::string_view to_string(Enforcement enforcement) {
-  switch (enforcement) {
-    case Enforcement::NotAnEndpoint: return "not-an-endpoint";
-    case Enforcement::NotSelected: return "not-selected";
-    case Enforcement::DefaultDeny: return "default-deny";
-    case Enforcement::DenyOnly: return "deny-only";
-    case Enforcement::AlwaysMode: return "always-mode";
-    case Enforcement::NeverMode: return "never-mode";
-  }
-  return "?";
-}
-
-std::string_view to_string(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::Allow: return "allow";
-    case Verdict::Deny: return "deny";
-    case Verdict::Unknown: return "unknown";
-  }
-  return "?";
-}
-
-namespace {
 
 // query() up to the judging of the flows when `judge_flows` is false: every error a
 // query can have is found before its flows are judged, so this is how

@@ -2,7 +2,7 @@
 // the QueryResult data; no decisions are made here.
 #include <fmt/format.h>
 
-#include "netreach.h"
+#include "model/verdict.h"
 
 namespace netreach {
 namespace {

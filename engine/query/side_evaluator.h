@@ -12,8 +12,8 @@
 #include <optional>
 #include <string>
 
-#include "netreach.h"
-#include "policy/cidr.h"
+#include "model/cidr.h"
+#include "model/verdict.h"
 #include "resolve/model.h"
 
 namespace netreach {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "policy/rule.h"
+#include "model/rule.h"
 #include "test_support.h"
 
 using namespace netreach;

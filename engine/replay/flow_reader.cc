@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "policy/cidr.h"
+#include "model/cidr.h"
 
 namespace netreach {
 namespace {

@@ -9,8 +9,9 @@
 
 #include <fmt/format.h>
 
-#include "netreach.h"
+#include "query/query.h"
 #include "replay/endpoint_match.h"
+#include "replay/replay.h"
 #include "replay/replay_flows.h"
 
 namespace netreach {

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "model/protocol.h"
+#include "model/rule_ref.h"
 #include "model/source.h"
-#include "policy/rule.h"
 
 namespace netreach {
 

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "model/cluster.h"
-#include "netreach.h"
+#include "model/options.h"
 #include "resolve/identity_table.h"
 
 namespace netreach {

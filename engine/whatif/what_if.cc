@@ -441,7 +441,7 @@ Result<std::vector<std::string>> apply_what_if(Cluster& cluster, const WhatIfPla
   return lines;
 }
 
-// ---- netreach.h :: WhatIf ----------------------------------------------------
+// ---- model/options.h :: WhatIf -----------------------------------------------
 
 bool WhatIf::empty() const { return add.empty() && remove.empty() && set_labels.empty(); }
 

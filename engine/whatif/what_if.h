@@ -1,5 +1,5 @@
 // What-if: the hypothetical changes of `--add`, `--remove` and `--set-labels`
-// (netreach.h :: WhatIf), applied by load() to the cluster it builds.
+// (model/options.h :: WhatIf), applied by load() to the cluster it builds.
 //
 //   parse_what_if()      the changes as written -> WhatIfPlan (errors: a
 //                        malformed reference or label change), before any
@@ -23,7 +23,7 @@
 #include "model/cluster.h"
 #include "model/diagnostic.h"
 #include "model/kinds.h"
-#include "netreach.h"
+#include "model/options.h"
 
 namespace netreach {
 

@@ -8,7 +8,7 @@
 // engine/query or engine/resolve. It is deliberately slow and simple: every
 // call re-forms both peers' label sets and walks every rule of every policy.
 //
-// What it relies on from the engine: the parsed rule model (policy/rule.h:
+// What it relies on from the engine: the parsed rule model (model/rule.h:
 // selectors already carrying Cilium's namespace terms, KNP already translated,
 // enableDefaultDeny already defaulted) and IpAddress::parse. Label filtering,
 // label formation, selector matching, CIDR matching, entity matching, port and
@@ -35,9 +35,9 @@
 #include <string>
 #include <vector>
 
+#include "model/cidr.h"
 #include "model/cluster.h"
 #include "netreach.h"
-#include "policy/cidr.h"
 
 namespace netreach::differential {
 

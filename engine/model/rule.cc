@@ -1,4 +1,4 @@
-#include "policy/rule.h"
+#include "model/rule.h"
 
 #include <cctype>
 

@@ -16,7 +16,7 @@
 #include "model/cluster.h"
 #include "model/diagnostic.h"
 #include "model/kinds.h"
-#include "netreach.h"
+#include "model/options.h"
 #include "policy/policy_parser.h"
 
 namespace netreach {

@@ -1,4 +1,4 @@
-#include "policy/cidr.h"
+#include "model/cidr.h"
 
 #include <arpa/inet.h>
 

@@ -1,4 +1,4 @@
-#include "load/cluster_builder.h"
+#include "build/cluster_builder.h"
 
 #include <algorithm>
 #include <cctype>

@@ -8,7 +8,8 @@
 //    tell what the user wrote from what Cilium added;
 //  - a KNP is translated to the same shape (docs/semantics.md#kubernetes-networkpolicy);
 //  - enableDefaultDeny is defaulted (docs/semantics.md#enabledefaultdeny).
-// Every piece keeps a RuleRef (policy, rule path, position) for explanations.
+// Every piece keeps a RuleRef (policy, rule path, position; model/rule_ref.h)
+// for explanations.
 #pragma once
 
 #include <array>
@@ -19,19 +20,13 @@
 
 #include <fmt/format.h>
 
+#include "model/cidr.h"
 #include "model/labels.h"
 #include "model/protocol.h"
+#include "model/rule_ref.h"
 #include "model/source.h"
-#include "policy/cidr.h"
 
 namespace netreach {
-
-enum class PolicyKind : uint8_t { CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy, NetworkPolicy };
-std::string_view to_string(PolicyKind kind);
-std::string_view short_name(PolicyKind kind);  // "CNP", "CCNP", "KNP"
-
-enum class Direction : uint8_t { Ingress, Egress };
-std::string_view to_string(Direction direction);  // "ingress" / "egress"
 
 // Entities (pkg/policy/api/entity.go). WorldIPv4/WorldIPv6 are known to the
 // agent but not in the CRD enum; strict validation rejects them (docs/semantics.md#api-server-validation).
@@ -41,17 +36,6 @@ enum class Entity : uint8_t {
 };
 std::string_view to_string(Entity entity);
 std::optional<Entity> parse_entity(std::string_view text);  // exact, case-sensitive
-
-// Where a rule element came from: the policy, the rule path and the position.
-struct RuleRef {
-  PolicyKind kind = PolicyKind::CiliumNetworkPolicy;
-  std::string policy_namespace;  // empty for CCNP
-  std::string policy_name;
-  std::string path;              // "spec.egress[0]" or "specs[1].ingressDeny[0].toPorts[0]"
-  SourcePos pos;
-
-  std::string policy_display() const;  // "CNP partner-cp/partner-api", "CCNP deny-all"
-};
 
 // toFQDNs entry, also the items of a toPorts `rules.dns` list (docs/semantics.md#tofqdns-and-dns).
 struct FqdnPeer {
@@ -227,20 +211,8 @@ struct Policy {
 }  // namespace netreach
 
 template <>
-struct fmt::formatter<netreach::Direction> : fmt::formatter<std::string_view> {
-  auto format(netreach::Direction d, fmt::format_context& ctx) const {
-    return fmt::formatter<std::string_view>::format(netreach::to_string(d), ctx);
-  }
-};
-template <>
 struct fmt::formatter<netreach::Entity> : fmt::formatter<std::string_view> {
   auto format(netreach::Entity e, fmt::format_context& ctx) const {
     return fmt::formatter<std::string_view>::format(netreach::to_string(e), ctx);
-  }
-};
-template <>
-struct fmt::formatter<netreach::PolicyKind> : fmt::formatter<std::string_view> {
-  auto format(netreach::PolicyKind k, fmt::format_context& ctx) const {
-    return fmt::formatter<std::string_view>::format(netreach::to_string(k), ctx);
   }
 };
