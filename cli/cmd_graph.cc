@@ -37,6 +37,10 @@ int run_graph(CommonArgs& common, const GraphArgs& args) {
     }
     if (!parse_protocol_option(args.protocol, protocol)) return kExitBadInput;
     if (protocol) {
+      if (netreach::is_icmp(port->protocol)) {
+        std::cerr << fmt::format("error: --port {} is ICMP, which contradicts --protocol {} (leave --protocol out)\n", args.port, args.protocol);
+        return kExitBadInput;
+      }
       if (args.port.find('/') != std::string::npos && port->protocol != *protocol) {
         std::cerr << fmt::format("error: --port {} contradicts --protocol {}\n", args.port, args.protocol);
         return kExitBadInput;
@@ -91,7 +95,7 @@ Command graph_command(CommonArgs& common) {
   auto args = std::make_shared<GraphArgs>();
   return {"graph", "the reachability of the whole cluster: which workloads, entities, address blocks and names reach which, on which ports",
           [&common, args](CLI::App* cmd) {
-            cmd->add_option("-p,--port", args->port, "only what this port lets through: 5555, 5555/TCP, 53/UDP");
+            cmd->add_option("-p,--port", args->port, "only what this port lets through: 5555, 5555/TCP, 53/UDP, icmp:8, icmpv6:EchoRequest");
             cmd->add_option("--protocol", args->protocol, "the protocol of --port: TCP (default), UDP or SCTP");
             cmd->add_option("-n,--namespace", args->namespaces, "only workloads of this namespace (repeatable)")->allow_extra_args(false);
             cmd->add_option("--focus,--from", args->focus,

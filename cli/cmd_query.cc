@@ -68,7 +68,7 @@ Command query_command(CommonArgs& common) {
           [&common, args](CLI::App* cmd) {
             cmd->add_option("FROM", args->from, "source: NS/NAME, NS/KIND/NAME, an entity, an IP address")->required();
             cmd->add_option("TO", args->to, "destination: NS/NAME, NS/KIND/NAME, NS/svc/NAME, an entity, an IP, fqdn:NAME")->required();
-            cmd->add_option("-p,--port", args->port, "5555, 5555/TCP, 53/UDP, or a named port such as http")->required();
+            cmd->add_option("-p,--port", args->port, "5555, 5555/TCP, 53/UDP, a named port such as http, or ICMP: icmp:8, icmp:EchoRequest, icmpv6:128")->required();
             cmd->add_option("--protocol", args->protocol, "TCP (default), UDP or SCTP");
             add_output_options(cmd, args->output, kQueryFormats, "text, or json: the verdict as data (docs/query-json.md)");
             cmd->add_flag("--brief", args->brief, "one line: the verdict, without the explanation");

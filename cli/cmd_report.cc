@@ -79,19 +79,24 @@ std::vector<std::string> allowed_by(const netreach::Model& model, const std::str
   auto add = [&](std::string line) {
     if (std::find(out.begin(), out.end(), line) == out.end()) out.push_back(std::move(line));
   };
-  for (auto protocol : netreach::kPortProtocols)
-    for (const auto& range : allowed.ranges(protocol)) {
-      const uint16_t port = std::max<uint16_t>(range.first, 1);
-      auto result = netreach::query(model, netreach::FlowQuery{from, to, std::to_string(port), protocol});
-      if (!result) {
-        add(fmt::format("{}/{}: not judged: {}", port, netreach::to_string(protocol), result.errors().front().message));
-        continue;
-      }
-      if (result->verdict != netreach::Verdict::Allow)
-        add(fmt::format("{}/{}: query says {} (a disagreement with the graph; please report it)", port, netreach::to_string(protocol),
-                        netreach::to_string(result->verdict)));
-      for (const auto& flow : result->flows) add(side_words(flow.egress)), add(side_words(flow.ingress));
+  auto ask = [&](uint16_t port, netreach::Protocol protocol) {
+    // An ICMP flow is asked the way a user writes it (`icmp:8`), a port with its protocol beside it.
+    const bool icmp = netreach::is_icmp(protocol);
+    const std::string text = icmp ? netreach::flow_port_text(port, protocol) : std::to_string(port);
+    auto result = netreach::query(model, netreach::FlowQuery{from, to, text, icmp ? std::nullopt : std::optional(protocol)});
+    if (!result) {
+      add(fmt::format("{}: not judged: {}", netreach::flow_port_text(port, protocol), result.errors().front().message));
+      return;
     }
+    if (result->verdict != netreach::Verdict::Allow)
+      add(fmt::format("{}: query says {} (a disagreement with the graph; please report it)", netreach::flow_port_text(port, protocol),
+                      netreach::to_string(result->verdict)));
+    for (const auto& flow : result->flows) add(side_words(flow.egress)), add(side_words(flow.ingress));
+  };
+  for (auto protocol : netreach::kPortProtocols)
+    for (const auto& range : allowed.ranges(protocol)) ask(std::max<uint16_t>(range.first, 1), protocol);
+  for (auto protocol : netreach::kIcmpProtocols)
+    for (const auto& range : allowed.ranges(protocol)) ask(range.first, protocol);
   return out;
 }
 

@@ -115,21 +115,31 @@ std::vector<const ClusterGraph::Vertex*> shown_vertices(const GraphView& view,
 
 std::optional<PortFilter> parse_port_filter(const std::string& text, std::string& error) {
   PortFilter f;
+  // The same ICMP text as query --port and an expectation's port.
+  if (netreach::IcmpFlowParse icmp = netreach::parse_icmp_flow(text); icmp.is_icmp) {
+    if (!icmp.flow) {
+      error = fmt::format("--port: {}", icmp.error);
+      return std::nullopt;
+    }
+    f.protocol = icmp.flow->family;
+    f.port = icmp.flow->type;
+    return f;
+  }
   std::string number = text;
   if (auto slash = text.find('/'); slash != std::string::npos) {
     number = text.substr(0, slash);
     auto proto = netreach::parse_flow_protocol(text.substr(slash + 1));
     if (!proto) {
-      error = fmt::format("unknown protocol in \"{}\": use TCP, UDP or SCTP", text);
+      error = fmt::format("--port: unknown protocol in \"{}\": use TCP, UDP or SCTP (ICMP is written {})", text, netreach::kIcmpFlowForms);
       return std::nullopt;
     }
     f.protocol = *proto;
   }
   if (number.empty() || number.size() > 5 || !std::all_of(number.begin(), number.end(), ::isdigit) ||
       std::stoul(number) == 0 || std::stoul(number) > 65535) {
-    error = fmt::format("--port \"{}\" is not a port number 1-65535 (a graph shows numbers: a named port is a different "
+    error = fmt::format("--port \"{}\" is not a port number 1-65535 nor ICMP ({}) (a graph shows numbers: a named port is a different "
                         "number on each destination; ask `netreach query` about one)",
-                        text);
+                        text, netreach::kIcmpFlowForms);
     return std::nullopt;
   }
   f.port = uint16_t(std::stoul(number));
@@ -158,7 +168,7 @@ void write_graph_text(const GraphView& view, std::ostream& out) {
   }
   auto vertices = shown_vertices(view, edges);
   out << fmt::format("{} vertices, {} edges{}\n", vertices.size(), edges.size(),
-                     view.port ? fmt::format(" on {}/{}", view.port->port, netreach::to_string(view.port->protocol)) : "");
+                     view.port ? fmt::format(" on {}", netreach::flow_port_text(view.port->port, view.port->protocol)) : "");
   if (!view.focus.empty())
     out << fmt::format("{} reaches {} {} in any number of hops{}{}\n", view.focus, view.reachable.size(),
                        view.reachable.size() == 1 ? "vertex" : "vertices", view.reachable.empty() ? "" : ": ", fmt::join(view.reachable, ", "));
@@ -169,7 +179,7 @@ void write_graph_json(const GraphView& view, std::ostream& out) {
   // millions of edges, and a JSON tree of them costs ten times their text.
   auto edges = shown_edges(view);
   nlohmann::json head = {{"schemaVersion", kGraphSchemaVersion}};
-  if (view.port) head["port"] = fmt::format("{}/{}", view.port->port, netreach::to_string(view.port->protocol));
+  if (view.port) head["port"] = netreach::flow_port_text(view.port->port, view.port->protocol);
   if (!view.namespaces.empty()) head["namespaces"] = view.namespaces;
   if (!view.focus.empty()) head["focus"] = {{"vertex", view.focus}, {"reachable", view.reachable}};
   if (!view.hypothetical.empty()) head["hypothetical"] = view.hypothetical;

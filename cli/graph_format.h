@@ -21,7 +21,8 @@ struct PortFilter {
 };
 
 // Parses "5555", "5555/TCP", "53/udp" (a number; named ports name different
-// numbers on different destinations, which one graph cannot show).
+// numbers on different destinations, which one graph cannot show), and ICMP
+// as netreach::parse_icmp_flow reads it ("icmp:8", "icmpv6:EchoRequest").
 std::optional<PortFilter> parse_port_filter(const std::string& text, std::string& error);
 
 struct GraphView {

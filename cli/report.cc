@@ -34,7 +34,7 @@ std::string xml_escape(const std::string& s) {
 
 // The flow judged, as "53/UDP" or "dns/UDP".
 std::string judged_port(const netreach::QueryResult& result) {
-  return fmt::format("{}/{}", result.port, netreach::to_string(result.protocol));
+  return netreach::flow_port_text(result.port, result.protocol);
 }
 
 void indent_lines(std::string& out, std::string_view text, std::string_view pad) {

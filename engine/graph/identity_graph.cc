@@ -131,11 +131,24 @@ void add_numeric_port(PortSet& out, const PortProtocol& pp, Protocol p) {
   else out.add(p, pp.port, pp.end_port > pp.port ? pp.end_port : pp.port);
 }
 
+// The ICMP types of a rule's icmps, as query/peer_match.cc :: match_icmp
+// judges one: the field's family and type, type 0 every type of the family
+// (Cilium's port 0, pkg/policy/l4.go; issue cilium#41304).
+void add_icmp_types(PortSet& out, const PeerRule& pr) {
+  for (const auto& f : pr.icmps) {
+    const Protocol family = f.ipv6 ? Protocol::ICMPv6 : Protocol::ICMP;
+    if (f.type == 0) out.add(family, 0, 255);
+    else out.add(family, f.type, f.type);
+  }
+}
+
 }  // namespace
 
 std::optional<PortSet> numeric_ports(const PeerRule& pr) {
-  if (!pr.has_to_ports) return pr.has_icmps ? PortSet::none() : PortSet::all();
+  // L3-only: every protocol, ICMP included (pkg/policy/rule.go, the L3-only branch).
+  if (!pr.has_to_ports && !pr.has_icmps) return PortSet::all();
   PortSet out;
+  add_icmp_types(out, pr);
   for (const auto& pp : pr.ports) {
     if (pp.is_named()) return std::nullopt;
     for (Protocol p : kPortProtocols)
@@ -443,8 +456,9 @@ class IdentityGraphBuilder {
   // The ports a rule element covers, with named ports resolved: egress through
   // the cluster-wide table, ingress on `table` (the destination's containers).
   PortSet ports_of(const PeerRule& pr, Direction d, const PortTable* table) {
-    if (!pr.has_to_ports) return pr.has_icmps ? PortSet::none() : PortSet::all();
+    if (!pr.has_to_ports && !pr.has_icmps) return PortSet::all();
     PortSet out;
+    add_icmp_types(out, pr);
     for (const auto& pp : pr.ports) {
       for (Protocol p : kPortProtocols) {
         if (!pp.covers_protocol(p)) continue;
@@ -562,12 +576,12 @@ class IdentityGraphBuilder {
     const PortSet open = other.allowed | other.unknown;
     // A rule without toPorts names no port in particular: the other side
     // narrowing it to some ports is the ordinary case, and only a peer it
-    // lets nothing through to is one-sided. A rule with toPorts means those
-    // ports.
+    // lets nothing through to is one-sided. A rule with toPorts (or icmps)
+    // means those ports (or types).
     const bool agree_somewhere = !(mine_allowed.allowed & open).empty();
     for (const Term& t : mine.terms) {
       if (t.deny || peer_sets_[t.peers].all || at(peer_sets_[t.peers], peer) != Match::Yes) continue;
-      if (agree_somewhere && !t.rule->has_to_ports) continue;
+      if (agree_somewhere && !t.rule->has_to_ports && !t.rule->has_icmps) continue;
       PortSet lost = (t.ports & mine_allowed.allowed) - open;
       if (!lost.empty()) out.push_back({from, to, d, t.rule, std::move(lost)});
     }

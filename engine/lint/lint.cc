@@ -476,7 +476,8 @@ class Linter {
     for_each_peer_rule([&](RuleKey, const Rule&, const PeerRule& pr) {
       if (pr.deny || pr.direction != Direction::Ingress) return;
       auto ports = numeric_ports(pr);
-      if (!ports || !(PortSet::all() - *ports).empty()) return;
+      // Every port (ICMP aside: the finding is about ports).
+      if (!ports || !(PortSet::all_ports() - *ports).empty()) return;
       std::string who;
       for (const auto& e : pr.entities)
         if (e.entity == Entity::World || e.entity == Entity::All || e.entity == Entity::WorldIPv4 || e.entity == Entity::WorldIPv6)

@@ -1,6 +1,7 @@
 #include "model/port_set.h"
 
 #include <algorithm>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -14,9 +15,16 @@ int protocol_index(Protocol p) {
     case Protocol::TCP: return 0;
     case Protocol::UDP: return 1;
     case Protocol::SCTP: return 2;
+    case Protocol::ICMP:
+    case Protocol::ICMPv6: return 3;
     default: return -1;
   }
 }
+
+// ICMP and ICMPv6 share the list at index 3: an ICMPv6 type t is 256 + t.
+constexpr size_t kIcmpIndex = 3;
+constexpr uint16_t kIcmpTypes = 256;
+uint16_t icmp_offset(Protocol p) { return p == Protocol::ICMPv6 ? kIcmpTypes : 0; }
 
 using Ranges = PortSet::Ranges;
 
@@ -64,20 +72,31 @@ Ranges subtract(const Ranges& a, const Ranges& b) {
 
 }  // namespace
 
-PortSet PortSet::all() {
+PortSet PortSet::all_ports() {
   PortSet s;
-  for (auto& r : s.ranges_) r.push_back({0, 65535});
+  for (size_t i = 0; i < kIcmpIndex; ++i) s.ranges_[i].push_back({0, 65535});
+  return s;
+}
+
+PortSet PortSet::all() {
+  PortSet s = all_ports();
+  s.ranges_[kIcmpIndex].push_back({0, 2 * kIcmpTypes - 1});
   return s;
 }
 
 void PortSet::add(Protocol protocol, uint16_t first, uint16_t last) {
   if (last < first) std::swap(first, last);
   if (protocol == Protocol::Any) {
-    for (auto& r : ranges_) r.push_back({first, last}), normalise(r);
+    for (size_t i = 0; i < kIcmpIndex; ++i) ranges_[i].push_back({first, last}), normalise(ranges_[i]);
     return;
   }
   int i = protocol_index(protocol);
   if (i < 0) return;
+  if (is_icmp(protocol)) {
+    if (first >= kIcmpTypes) return;
+    last = std::min<uint16_t>(last, kIcmpTypes - 1);
+    first += icmp_offset(protocol), last += icmp_offset(protocol);
+  }
   ranges_[i].push_back({first, last});
   normalise(ranges_[i]);
 }
@@ -89,15 +108,27 @@ bool PortSet::empty() const {
 bool PortSet::contains(Protocol protocol, uint16_t port) const {
   int i = protocol_index(protocol);
   if (i < 0) return false;
+  if (is_icmp(protocol)) {
+    if (port >= kIcmpTypes) return false;
+    port += icmp_offset(protocol);
+  }
   const Ranges& r = ranges_[i];
   auto it = std::upper_bound(r.begin(), r.end(), port, [](uint16_t p, const PortRange& x) { return p < x.first; });
   return it != r.begin() && std::prev(it)->last >= port;
 }
 
-const PortSet::Ranges& PortSet::ranges(Protocol protocol) const {
-  static const Ranges kNone;
+std::vector<PortRange> PortSet::ranges(Protocol protocol) const {
   int i = protocol_index(protocol);
-  return i < 0 ? kNone : ranges_[i];
+  if (i < 0) return {};
+  if (!is_icmp(protocol)) return {ranges_[i].begin(), ranges_[i].end()};
+  // The family's part of the shared list, as types 0-255.
+  const uint16_t lo = icmp_offset(protocol), hi = lo + kIcmpTypes - 1;
+  std::vector<PortRange> out;
+  for (const PortRange& x : ranges_[i]) {
+    if (x.last < lo || x.first > hi) continue;
+    out.push_back({uint16_t(std::max(x.first, lo) - lo), uint16_t(std::min(x.last, hi) - lo)});
+  }
+  return out;
 }
 
 PortSet& PortSet::operator|=(const PortSet& other) {
@@ -121,28 +152,36 @@ PortSet& PortSet::operator-=(const PortSet& other) {
 }
 
 std::string PortSet::to_string() const {
-  if (*this == all()) return "any port";
   std::vector<std::string> parts;
-  for (size_t i = 0; i < kProtocols; ++i) {
-    const Ranges& r = ranges_[i];
-    if (r.empty()) continue;
-    if (r.size() == 1 && r[0].first == 0 && r[0].last == 65535) {
-      parts.push_back(fmt::format("{} all", netreach::to_string(kPortProtocols[i])));
-      continue;
+  auto word = [&](Protocol p, std::span<const PortRange> r, uint16_t max) {
+    if (r.empty()) return;
+    if (r.size() == 1 && r[0].first == 0 && r[0].last == max) {
+      parts.push_back(fmt::format("{} all", netreach::to_string(p)));
+      return;
     }
     std::vector<std::string> items;
     for (const auto& x : r)
       items.push_back(x.first == x.last ? fmt::format("{}", x.first) : fmt::format("{}-{}", x.first, x.last));
-    parts.push_back(fmt::format("{} {}", netreach::to_string(kPortProtocols[i]), fmt::join(items, ",")));
-  }
+    parts.push_back(fmt::format("{} {}", netreach::to_string(p), fmt::join(items, ",")));
+  };
+  if (std::all_of(ranges_.begin(), ranges_.begin() + kIcmpIndex,
+                  [](const Ranges& r) { return r.size() == 1 && r[0].first == 0 && r[0].last == 65535; }))
+    parts.push_back("any port");
+  else
+    for (size_t i = 0; i < kIcmpIndex; ++i) word(kPortProtocols[i], {ranges_[i].data(), ranges_[i].size()}, 65535);
+  if (!ranges_[kIcmpIndex].empty())
+    for (Protocol p : kIcmpProtocols) word(p, ranges(p), kIcmpTypes - 1);
   return fmt::format("{}", fmt::join(parts, "; "));
 }
 
 size_t PortSet::hash() const {
   size_t h = 0;
-  for (const Ranges& ranges : ranges_) {
+  for (size_t i = 0; i < kProtocols; ++i) {
+    // No ICMP mixes in nothing: a set without ICMP hashes as it did before
+    // ICMP was kept, so the graph's interning order stays as it was.
+    if (i == kIcmpIndex && ranges_[i].empty()) break;
     h = h * 1000003u + 17;
-    for (const PortRange& r : ranges) h = h * 1000003u + (size_t(r.first) << 16 | r.last);
+    for (const PortRange& r : ranges_[i]) h = h * 1000003u + (size_t(r.first) << 16 | r.last);
   }
   return h;
 }

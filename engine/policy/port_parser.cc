@@ -343,36 +343,6 @@ std::optional<uint16_t> parse_port_number(std::string_view text) {
   return static_cast<uint16_t>(value);
 }
 
-std::optional<uint8_t> icmp_type_by_name(std::string_view name, bool ipv6) {
-  static constexpr std::pair<std::string_view, uint8_t> v4[] = {
-      {"EchoReply", 0}, {"DestinationUnreachable", 3}, {"Redirect", 5}, {"Echo", 8},
-      {"EchoRequest", 8}, {"RouterAdvertisement", 9}, {"RouterSelection", 10}, {"TimeExceeded", 11},
-      {"ParameterProblem", 12}, {"Timestamp", 13}, {"TimestampReply", 14}, {"Photuris", 40},
-      {"ExtendedEchoRequest", 42}, {"ExtendedEchoReply", 43},
-  };
-  static constexpr std::pair<std::string_view, uint8_t> v6[] = {
-      {"DestinationUnreachable", 1}, {"PacketTooBig", 2}, {"TimeExceeded", 3},
-      {"ParameterProblem", 4}, {"EchoRequest", 128}, {"EchoReply", 129},
-      {"MulticastListenerQuery", 130}, {"MulticastListenerReport", 131},
-      {"MulticastListenerDone", 132}, {"RouterSolicitation", 133}, {"RouterAdvertisement", 134},
-      {"NeighborSolicitation", 135}, {"NeighborAdvertisement", 136}, {"RedirectMessage", 137},
-      {"RouterRenumbering", 138}, {"ICMPNodeInformationQuery", 139},
-      {"ICMPNodeInformationResponse", 140}, {"InverseNeighborDiscoverySolicitation", 141},
-      {"InverseNeighborDiscoveryAdvertisement", 142}, {"HomeAgentAddressDiscoveryRequest", 144},
-      {"HomeAgentAddressDiscoveryReply", 145}, {"MobilePrefixSolicitation", 146},
-      {"MobilePrefixAdvertisement", 147}, {"DuplicateAddressRequestCodeSuffix", 157},
-      {"DuplicateAddressConfirmationCodeSuffix", 158}, {"ExtendedEchoRequest", 160},
-      {"ExtendedEchoReply", 161},
-  };
-  if (ipv6) {
-    for (const auto& [n, t] : v6)
-      if (n == name) return t;
-  } else {
-    for (const auto& [n, t] : v4)
-      if (n == name) return t;
-  }
-  return std::nullopt;
-}
 
 void parse_to_ports(ParseContext& ctx, const YamlNode& node, const std::string& path,
                     const PortRulesContext& where, PeerRule& rule) {

@@ -46,7 +46,4 @@ bool is_iana_service_name(std::string_view text);
 // decimal, a leading 0 means octal ("010" is 8), '_' between digits allowed.
 std::optional<uint16_t> parse_port_number(std::string_view text);
 
-// ICMP type names per family (pkg/policy/api/icmp.go); nullopt when unknown.
-std::optional<uint8_t> icmp_type_by_name(std::string_view name, bool ipv6);
-
 }  // namespace netreach

@@ -47,9 +47,12 @@ std::string ports_text(const Model& model, const PeerRule& pr, const Pod& subjec
       parts.push_back(numbers.empty() ? fmt::format("{} (resolves to nothing)", pp.to_string())
                                       : fmt::format("{} (= {})", pp.to_string(), fmt::join(numbers, ", ")));
     }
-    if (!numeric.empty()) parts.insert(parts.begin(), numeric == PortSet::all() ? "any port" : numeric.to_string());
+    if (!numeric.empty()) parts.insert(parts.begin(), numeric == PortSet::all_ports() ? "any port" : numeric.to_string());
   }
-  for (const auto& icmp : pr.icmps) parts.push_back(fmt::format("ICMP{} type {}", icmp.ipv6 ? "v6" : "", icmp.type));
+  // Type 0 is Cilium's port 0: every type of the family (docs/semantics.md#icmp, issue cilium#41304).
+  for (const auto& icmp : pr.icmps)
+    parts.push_back(fmt::format("ICMP{} type {}{}", icmp.ipv6 ? "v6" : "", icmp.type,
+                                icmp.type == 0 ? " (to Cilium every type: issue cilium#41304)" : ""));
   return parts.empty() ? "no port" : fmt::format("{}", fmt::join(parts, "; "));
 }
 

@@ -123,3 +123,32 @@ TEST_CASE("Explain: Services, entities, hostNetwork pods and unknown names are e
   REQUIRE_FALSE(missing);
   CHECK_THAT(missing.errors()[0].message, Catch::Contains("wbe"));
 }
+
+// docs/semantics.md#icmp: an icmps row lists its types per family (type 0 said to be every type, as Cilium's
+// port 0: pkg/policy/l4.go, issue cilium#41304); what a deny with icmps takes of an allow is noted.
+TEST_CASE("Explain: icmps rows name their types, and what a deny takes of them", "[explain][icmp]") {
+  auto model = testing::model_from_yaml(std::string(kCluster) + R"(---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: db-ping, namespace: b}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress:
+  - fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: a}}]
+    icmps: [{fields: [{type: EchoRequest}, {family: IPv6, type: 0}]}]
+  ingressDeny:
+  - fromEntities: [all]
+    icmps: [{fields: [{type: 8}]}]
+)");
+  auto result = explain_endpoint(*model, "b/db");
+  REQUIRE(result);
+  const auto& entries = result->front().ingress.entries;
+  auto it = std::find_if(entries.begin(), entries.end(), [](const PolicyEntry& e) { return !e.deny && e.peer == "a/web"; });
+  REQUIRE(it != entries.end());
+  CHECK(it->ports == "ICMP type 8; ICMPv6 type 0 (to Cilium every type: issue cilium#41304)");
+  REQUIRE(it->notes.size() == 1);
+  CHECK_THAT(it->notes[0], Catch::StartsWith("ICMP 8 denied by CNP b/db-ping spec.ingressDeny[0]"));
+  auto deny = std::find_if(entries.begin(), entries.end(), [](const PolicyEntry& e) { return e.deny; });
+  REQUIRE(deny != entries.end());
+  CHECK(deny->ports == "ICMP type 8");
+}

@@ -28,7 +28,9 @@ FlowQuery flow_of(const Expectation& ex) { return FlowQuery{ex.from, ex.to, ex.p
 Diagnostics at_expectation(const Expectation& ex, Diagnostics errors) {
   for (auto& d : errors) {
     d.pos = ex.pos;
-    d.field_path = fmt::format("expectation \"{}\"", ex.name.empty() ? fmt::format("{} -> {} {}", ex.from, ex.to, ex.port) : ex.name);
+    // The query's own field (`port`) stays named: `expectation "NAME".port`.
+    d.field_path = fmt::format("expectation \"{}\"{}", ex.name.empty() ? fmt::format("{} -> {} {}", ex.from, ex.to, ex.port) : ex.name,
+                               d.field_path.empty() ? "" : "." + d.field_path);
   }
   return errors;
 }
@@ -138,7 +140,7 @@ Result<CheckCounts> check(const Model& model, const ExpectationsFile& expectatio
     // Unnamed expectations are named after what was judged, so that 53/TCP and
     // 53/UDP (or a named port and its protocol) never share a name.
     if (r.expectation.name.empty())
-      r.expectation.name = fmt::format("{} -> {} {}/{}", ex.from, ex.to, r.result.port, to_string(r.result.protocol));
+      r.expectation.name = fmt::format("{} -> {} {}", ex.from, ex.to, flow_port_text(r.result.port, r.result.protocol));
     r.passed = r.result.verdict == ex.expect;  // unknown passes only when expected
     (r.passed ? counts.passed : counts.failed)++;
     on_result(r);

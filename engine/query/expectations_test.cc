@@ -108,7 +108,7 @@ TEST_CASE("check validates every expectation before judging any: on errors nothi
   CHECK(calls == 0);
   REQUIRE(counts.errors().size() == 2);  // both bad expectations, not only the first
   CHECK(counts.errors()[0].field_path == "expectation \"no such pod\"");
-  CHECK(counts.errors()[1].field_path == "expectation \"a/client -> a/server http\"");
+  CHECK(counts.errors()[1].field_path == "expectation \"a/client -> a/server http\".port");  // the field is named
   CHECK_FALSE(check(*model, file));
 }
 
@@ -131,4 +131,37 @@ TEST_CASE("validate_query finds what query() rejects, without judging", "[check]
     REQUIRE_FALSE(result);
     CHECK(result.errors().front().message == errors.front().message);
   }
+}
+
+// docs/semantics.md#icmp: an expectation's port takes ICMP as query --port does (one parser,
+// model/protocol.h :: parse_icmp_flow); a bad one names the expectation and its port field.
+TEST_CASE("check: ICMP expectations, and a bad ICMP port names the field", "[check][icmp]") {
+  auto model = model_from_yaml(kCluster + R"(
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: ping, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: server}}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: client}}]
+    icmps: [{fields: [{family: IPv6, type: EchoRequest}]}]
+)");
+  ExpectationsFile file;
+  file.expectations = {
+      expectation("", "icmpv6:EchoRequest", std::nullopt, Verdict::Allow),
+      expectation("ping over IPv4", "icmp:8", std::nullopt, Verdict::Deny),
+  };
+  auto report = check(*model, file);
+  REQUIRE(report);
+  REQUIRE(report->results.size() == 2);
+  CHECK(report->results[0].passed);
+  CHECK(report->results[0].expectation.name == "a/client -> a/server icmpv6:128");
+  CHECK(report->results[0].result.protocol == Protocol::ICMPv6);
+  CHECK(report->results[1].passed);
+  file.expectations.push_back(expectation("bad", "icmpv6:Echo", std::nullopt, Verdict::Allow));  // Echo is IPv4 only
+  auto bad = check(*model, file);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.errors().at(0).field_path == "expectation \"bad\".port");
+  CHECK_THAT(bad.errors().at(0).message, Catch::Contains("unknown ICMPv6 type name \"Echo\"") && Catch::Contains("is an IPv4 (icmp:) type name"));
 }

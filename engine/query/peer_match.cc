@@ -165,15 +165,58 @@ std::optional<uint16_t> resolve_named_port(const MatchContext& ctx, const std::s
   return *numbers.begin();
 }
 
+// The ICMP part of a rule, for an ICMP flow. Each icmps field is a port
+// entry whose protocol is its family and whose port is its type
+// (pkg/policy/api/icmp.go :: ICMPField.PortProtocol); toPorts and icmps are
+// separate L4 entries of one rule, ORed (pkg/policy/utils/utils.go ::
+// RulesToPolicyEntries), and toPorts never covers ICMP: ANY is TCP, UDP and
+// SCTP (pkg/policy/api/l4.go). Type 0 becomes port "0", which Cilium reads
+// as every port of the protocol (pkg/policy/l4.go): a field of type 0
+// (EchoReply) covers every type of its family (issue cilium#41304, open).
+void match_icmp(const MatchContext& ctx, const PeerRule& rule, RuleMatchResult& out) {
+  const bool v6 = ctx.protocol == Protocol::ICMPv6;
+  std::vector<std::string> listed;
+  for (const auto& f : rule.icmps) {
+    listed.push_back(fmt::format("{}:{}", f.ipv6 ? "icmpv6" : "icmp", f.type));
+    if (f.ipv6 != v6) continue;
+    if (f.type == ctx.port) {
+      out.port = Match::Yes;
+      return;
+    }
+    if (f.type == 0) {
+      out.port = Match::Yes;
+      if (!out.description.empty()) out.description += ", ";
+      out.description += fmt::format("{} type 0 ({}) is port 0 to Cilium, which covers every {} type (issue cilium#41304; docs/semantics.md#icmp)",
+                                     v6 ? "ICMPv6" : "ICMP", f.ref.path, v6 ? "ICMPv6" : "ICMP");
+      return;
+    }
+  }
+  out.port = Match::No;
+  if (!rule.has_icmps)
+    out.reasons.push_back(fmt::format("its toPorts cover TCP, UDP and SCTP only, never ICMP (toPorts ANY is TCP, UDP and SCTP; docs/semantics.md#icmp), so not {}",
+                                      flow_port_text(ctx.port, ctx.protocol)));
+  else if (listed.empty())
+    out.reasons.push_back("its icmps entries list no field, so it allows no ICMP type");
+  else
+    out.reasons.push_back(fmt::format("it allows {} only, not {}", join_or(listed), flow_port_text(ctx.port, ctx.protocol)));
+}
+
 // Port part of the rule.
 void match_ports(const MatchContext& ctx, const PeerRule& rule, RuleMatchResult& out) {
+  // An L3-only rule (no toPorts, no icmps) is one entry of port 0 and
+  // protocol ANY with a wildcarded protocol: every protocol, ICMP included
+  // (pkg/policy/rule.go :: mergeIngress / mergeEgress, the L3-only branch).
   if (!rule.has_to_ports && !rule.has_icmps) {
     out.port = Match::Yes;
     return;
   }
+  if (is_icmp(ctx.protocol)) {
+    match_icmp(ctx, rule, out);
+    return;
+  }
   if (!rule.has_to_ports) {
     out.port = Match::No;
-    out.reasons.push_back("this rule allows ICMP only (icmps)");
+    out.reasons.push_back("this rule allows ICMP only (icmps), no port");
     return;
   }
   std::vector<std::string> listed;
@@ -207,7 +250,7 @@ void match_ports(const MatchContext& ctx, const PeerRule& rule, RuleMatchResult&
   if (listed.empty())
     out.reasons.push_back("its toPorts entries list no port, so it allows no port");
   else
-    out.reasons.push_back(fmt::format("it allows {} only, not {}/{}", join_or(listed), ctx.port, to_string(ctx.protocol)));
+    out.reasons.push_back(fmt::format("it allows {} only, not {}", join_or(listed), flow_port_text(ctx.port, ctx.protocol)));
 }
 
 std::string group_list(const std::vector<const CidrGroup*>& groups) {
@@ -444,9 +487,14 @@ RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
   match_ports(ctx, rule, out);
   std::vector<std::string> port_reasons = std::move(out.reasons);
   out.reasons.clear();
+  // What the port match has to say (a named port's number, an ICMP type 0)
+  // follows what the peer match says.
+  std::string port_description = std::move(out.description);
+  out.description.clear();
 
   auto finish = [&](int written_matched, int failed) {
     out.reasons.insert(out.reasons.end(), port_reasons.begin(), port_reasons.end());
+    if (!port_description.empty()) out.description += (out.description.empty() ? "" : "; ") + port_description;
     out.score = (out.port == Match::Yes ? 100 : 0) + (out.peer == Match::Yes ? 50 : 0) + 10 * written_matched - failed;
     return out;
   };

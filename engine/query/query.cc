@@ -25,13 +25,25 @@ struct FlowPort {
 Result<FlowPort> parse_port(const std::string& text, std::optional<Protocol> protocol_option) {
   SourcePos nowhere;
   FlowPort spec;
+  // `icmp:8`, `icmpv6:EchoRequest`: the type stands where a port goes, as in
+  // Cilium's policy (pkg/policy/api/icmp.go :: ICMPField.PortProtocol).
+  if (IcmpFlowParse icmp = parse_icmp_flow(text); icmp.is_icmp) {
+    if (!icmp.flow) return Diagnostic::error(nowhere, "port", icmp.error);
+    if (protocol_option)
+      return Diagnostic::error(nowhere, "port", fmt::format("port \"{}\" is ICMP, which contradicts protocol {} (leave the protocol out)",
+                                                             text, to_string(*protocol_option)));
+    spec.number = icmp.flow->type;
+    spec.protocol = icmp.flow->family;
+    spec.protocol_stated = true;
+    return spec;
+  }
   std::string port = text;
   std::optional<Protocol> protocol;
   if (auto slash = text.find('/'); slash != std::string::npos) {
     port = text.substr(0, slash);
     protocol = parse_flow_protocol(text.substr(slash + 1));
     if (!protocol)
-      return Diagnostic::error(nowhere, "port", fmt::format("unknown protocol in \"{}\": use TCP, UDP or SCTP", text));
+      return Diagnostic::error(nowhere, "port", fmt::format("unknown protocol in \"{}\": use TCP, UDP or SCTP (ICMP is written {})", text, kIcmpFlowForms));
   }
   if (protocol_option) {
     if (protocol && *protocol != *protocol_option)
@@ -50,7 +62,8 @@ Result<FlowPort> parse_port(const std::string& text, std::optional<Protocol> pro
   bool valid_name = port.size() <= 15 && std::all_of(port.begin(), port.end(), [](char c) {
                       return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
                     });
-  if (!valid_name) return Diagnostic::error(nowhere, "port", fmt::format("\"{}\" is neither a port number nor a port name", port));
+  if (!valid_name)
+    return Diagnostic::error(nowhere, "port", fmt::format("\"{}\" is neither a port number nor a port name (nor ICMP: {})", port, kIcmpFlowForms));
   spec.name = port;
   std::transform(spec.name.begin(), spec.name.end(), spec.name.begin(), ::tolower);
   return spec;
@@ -189,6 +202,12 @@ Result<QueryResult> plan_or_query(const Model& model, const FlowQuery& flow, boo
     uint16_t port;
   };
   std::vector<Target> targets;
+  if (to->service && is_icmp(port->protocol))
+    // A Service is a set of L4 ports: the load balancer translates TCP, UDP
+    // and SCTP to a backend, and no ICMP reaches a backend through the
+    // Service address. The policy question is about a backend.
+    return Diagnostic::error(nowhere, "port", fmt::format("{} is a Service, and ICMP is not load-balanced to a Service's backends: "
+                                                           "ask about a backend pod (e.g. deploy/NAME or pod/NAME) instead", to->display));
   if (to->service) {
     const Service& svc = *to->service;
     const ServicePort* sp = nullptr;
@@ -288,7 +307,7 @@ Result<QueryResult> plan_or_query(const Model& model, const FlowQuery& flow, boo
   std::string verdict_word = result.verdict == Verdict::Allow ? "ALLOW" : result.verdict == Verdict::Deny ? "DENY" : "UNKNOWN";
   result.port = port->number ? fmt::format("{}", *port->number) : port->name;
   result.protocol = port->protocol;
-  result.headline = fmt::format("{} {} -> {} {}/{}", verdict_word, from->display, to->display, result.port, to_string(port->protocol));
+  result.headline = fmt::format("{} {} -> {} {}", verdict_word, from->display, to->display, flow_port_text(result.port, port->protocol));
   return result;
 }
 

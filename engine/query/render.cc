@@ -62,7 +62,7 @@ std::string render_text(const QueryResult& result) {
   for (const auto& flow : result.flows) {
     out += "\n";
     if (result.flows.size() > 1 || !flow.assumption.empty())
-      out += fmt::format("{} {} -> {} {}/{}{}\n", upper(flow.verdict), flow.from, flow.to, flow.port, to_string(flow.protocol),
+      out += fmt::format("{} {} -> {} {}{}\n", upper(flow.verdict), flow.from, flow.to, flow_port_text(flow.port, flow.protocol),
                          flow.assumption.empty() ? "" : fmt::format(" ({})", flow.assumption));
     for (const auto& n : flow.notes) out += fmt::format("  note: {}\n", n);
     render_side(out, flow.egress);

@@ -65,6 +65,15 @@ std::string quote_if_needed(const std::string& v) {
 // A rule that would allow the flow, as YAML to paste under `spec:`.
 // The namespace is always written out: a selector without it would be scoped
 // to the policy's namespace (docs/semantics.md#cnp-peer-scoping), which is the mistake we are explaining.
+// The L4 part of a suggested rule: toPorts for a port, icmps for an ICMP
+// type (toPorts cannot name ICMP, pkg/policy/api/l4.go; Cilium rejects the two
+// in one rule, so a rule allowing ICMP carries icmps only).
+std::string suggest_l4(uint16_t port, Protocol protocol) {
+  if (is_icmp(protocol))
+    return fmt::format("  icmps:\n  - fields:\n    - family: {}\n      type: {}\n", protocol == Protocol::ICMPv6 ? "IPv6" : "IPv4", port);
+  return fmt::format("  toPorts:\n  - ports:\n    - port: \"{}\"\n      protocol: {}\n", port, to_string(protocol));
+}
+
 std::string suggest_rule(const SidePeer& peer, Direction d, uint16_t port, Protocol protocol) {
   std::string field_prefix = d == Direction::Ingress ? "from" : "to";
   std::string out = fmt::format("{}:\n", direction_word(d));
@@ -82,7 +91,7 @@ std::string suggest_rule(const SidePeer& peer, Direction d, uint16_t port, Proto
     // toFQDNs learns addresses only from lookups the DNS proxy sees: the
     // rule is useless without a DNS rule naming the cluster DNS.
     out += fmt::format("- toFQDNs:\n  - matchName: {}\n", peer.fqdn);
-    out += fmt::format("  toPorts:\n  - ports:\n    - port: \"{}\"\n      protocol: {}\n", port, to_string(protocol));
+    out += suggest_l4(port, protocol);
     out += "- toEndpoints:\n  - matchLabels:\n      k8s:io.kubernetes.pod.namespace: kube-system\n      k8s:k8s-app: kube-dns\n";
     out += fmt::format("  toPorts:\n  - ports:\n    - port: \"53\"\n      protocol: ANY\n    rules:\n      dns:\n      - matchName: {}\n",
                        peer.fqdn);
@@ -95,7 +104,7 @@ std::string suggest_rule(const SidePeer& peer, Direction d, uint16_t port, Proto
       if (peer.labels.has(SelectorKey{"reserved", name})) entity = name;
     out += fmt::format("- {}Entities:\n  - {}\n", field_prefix, entity);
   }
-  out += fmt::format("  toPorts:\n  - ports:\n    - port: \"{}\"\n      protocol: {}\n", port, to_string(protocol));
+  out += suggest_l4(port, protocol);
   return out;
 }
 
@@ -266,9 +275,9 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
   }
 
   v.verdict = Verdict::Deny;
-  v.reason = fmt::format("default deny: {} is selected by {} rule{} with {} rules, and none of them allows {} on {}/{}",
+  v.reason = fmt::format("default deny: {} is selected by {} rule{} with {} rules, and none of them allows {} on {}",
                          subject.display, selecting.size(), selecting.size() == 1 ? "" : "s", direction_word(d),
-                         peer.display, port, to_string(protocol));
+                         peer.display, flow_port_text(port, protocol));
   std::stable_sort(misses.begin(), misses.end(),
                    [](const Candidate& a, const Candidate& b) { return a.result.score > b.result.score; });
   for (size_t i = 0; i < misses.size() && v.near_misses.size() < 3; ++i) {

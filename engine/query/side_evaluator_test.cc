@@ -441,6 +441,155 @@ spec:
   CHECK(verdict(*m, "a/web", "b/db", "12345/TCP") == D);
 }
 
+// docs/semantics.md#icmp; pkg/policy/api/icmp.go :: ICMPField.PortProtocol (a field is a port entry of
+// protocol ICMP or ICMPv6 whose port is the type; names per family).
+TEST_CASE("ICMP: an icmps rule allows exactly its types, per family, and no port", "[evaluate][icmp]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: in, namespace: b}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress:
+  - fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: a, app: client}}]
+    icmps: [{fields: [{type: 8}, {family: IPv6, type: EchoRequest}]}]
+)");
+  CHECK(verdict(*m, "a/client", "b/db", "icmp:8") == A);
+  CHECK(verdict(*m, "a/client", "b/db", "icmp:EchoRequest") == A);
+  CHECK(verdict(*m, "a/client", "b/db", "icmpv6:128") == A);
+  CHECK(verdict(*m, "a/client", "b/db", "icmpv6:8") == D);    // type 8 was written for IPv4 (the default)
+  CHECK(verdict(*m, "a/client", "b/db", "icmp:128") == D);
+  CHECK(verdict(*m, "a/client", "b/db", "icmp:EchoReply") == D);
+  CHECK(verdict(*m, "a/client", "b/db", "5432") == D);        // icmps names no port
+  CHECK(verdict(*m, "a/web", "b/db", "icmp:8") == D);         // nor other peers
+  // The explanation names the rule, and a deny suggests an icmps rule, never toPorts.
+  auto allowed = explain(*m, "a/client", "b/db", "icmp:8");
+  CHECK(allowed.headline == "ALLOW a/client -> b/db icmp:8");
+  REQUIRE(allowed.flows.at(0).ingress.decisive);
+  CHECK(allowed.flows.at(0).ingress.decisive->path == "spec.ingress[0].fromEndpoints[0]");
+  auto denied = explain(*m, "a/client", "b/db", "icmp:3");
+  const SideVerdict& in = denied.flows.at(0).ingress;
+  CHECK_THAT(in.reason, Catch::Contains("none of them allows a/client on icmp:3"));
+  REQUIRE(in.near_misses.size() == 1);
+  CHECK(in.near_misses[0].peer_matched);
+  CHECK_FALSE(in.near_misses[0].port_matched);
+  CHECK_THAT(in.near_misses[0].reasons.at(0), Catch::Contains("allows icmp:8 or icmpv6:128 only, not icmp:3"));
+  CHECK_THAT(in.suggestion, Catch::Contains("icmps:\n  - fields:\n    - family: IPv4\n      type: 3"));
+  CHECK_THAT(in.suggestion, !Catch::Contains("toPorts"));
+}
+
+// docs/semantics.md#icmp, #protocols: pkg/policy/rule.go :: mergeEgress (an L3-only rule is port 0 with a
+// wildcarded protocol: ICMP too); pkg/policy/api/l4.go (toPorts ANY is TCP, UDP and SCTP: never ICMP).
+TEST_CASE("ICMP: L3-only rules allow every type of both families, toPorts never does", "[evaluate][icmp]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: out, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: client}}
+  egress:
+  - toEndpoints: [{matchLabels: {app: web}}]
+  - toEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: b, app: db}}]
+    toPorts: [{ports: [{port: "0", protocol: ANY}]}]
+)");
+  CHECK(verdict(*m, "a/client", "a/web", "icmp:3") == A);
+  CHECK(verdict(*m, "a/client", "a/web", "icmpv6:NeighborSolicitation") == A);
+  CHECK(verdict(*m, "a/client", "a/web", "icmp:0") == A);
+  CHECK(verdict(*m, "a/client", "b/db", "12345") == A);
+  CHECK(verdict(*m, "a/client", "b/db", "icmp:8") == D);
+  CHECK(verdict(*m, "a/client", "b/db", "icmpv6:128") == D);
+  auto r = explain(*m, "a/client", "b/db", "icmp:8");
+  REQUIRE(r.flows.at(0).egress.near_misses.size() >= 1);
+  bool said = false;
+  for (const auto& nm : r.flows.at(0).egress.near_misses)
+    for (const auto& reason : nm.reasons) said = said || reason.find("never ICMP") != std::string::npos;
+  CHECK(said);
+}
+
+// docs/semantics.md#icmp, #deny-wins: icmps of a deny rule are its L4 entries
+// (pkg/policy/utils/utils.go :: RulesToPolicyEntries); a deny entry wins (pkg/policy/mapstate.go).
+TEST_CASE("ICMP: a deny rule with icmps denies those types, an L3-only deny every type", "[evaluate][icmp]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: open}
+spec:
+  endpointSelector: {}
+  egress: [{toEntities: [all]}]
+  ingress: [{fromEntities: [all]}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: no-ping, namespace: a}
+spec:
+  endpointSelector: {matchLabels: {app: client}}
+  egressDeny:
+  - icmps: [{fields: [{type: EchoRequest}]}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: shut, namespace: b}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingressDeny:
+  - fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: a, app: web}}]
+)");
+  CHECK(verdict(*m, "a/client", "a/web", "icmp:8") == D);      // egress deny, any peer (no L3 field)
+  CHECK(verdict(*m, "a/client", "203.0.113.9", "icmp:8") == D);
+  CHECK(verdict(*m, "a/client", "a/web", "icmp:0") == A);
+  CHECK(verdict(*m, "a/client", "a/web", "icmpv6:128") == A);  // IPv6 not denied
+  CHECK(verdict(*m, "a/client", "a/web", "80") == A);
+  CHECK(verdict(*m, "a/web", "b/db", "icmpv6:128") == D);      // the L3-only deny covers ICMP too
+  CHECK(verdict(*m, "a/web", "b/db", "icmp:3") == D);
+  CHECK(verdict(*m, "a/client", "b/db", "icmp:3") == A);
+  auto r = explain(*m, "a/client", "a/web", "icmp:8");
+  CHECK(r.flows.at(0).egress.verdict == D);
+  REQUIRE(r.flows.at(0).egress.decisive);
+  CHECK(r.flows.at(0).egress.decisive->path == "spec.egressDeny[0]");
+}
+
+// docs/semantics.md#icmp: type 0 becomes port "0" (pkg/policy/api/icmp.go :: ICMPField.PortProtocol),
+// which is every port of the protocol (pkg/policy/l4.go); issue cilium#41304 (open).
+TEST_CASE("ICMP: a field of type 0 covers every type of its family", "[evaluate][icmp]") {
+  auto m = with(R"(
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: in, namespace: b}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress:
+  - icmps: [{fields: [{family: IPv6, type: 0}]}]
+)");
+  CHECK(verdict(*m, "a/client", "b/db", "icmpv6:0") == A);
+  CHECK(verdict(*m, "a/client", "b/db", "icmpv6:128") == A);
+  CHECK(verdict(*m, "a/client", "b/db", "icmpv6:255") == A);
+  CHECK(verdict(*m, "a/client", "b/db", "icmp:8") == D);
+  CHECK_THAT(explain(*m, "a/client", "b/db", "icmpv6:128").flows.at(0).ingress.reason, Catch::Contains("cilium#41304"));
+}
+
+// A Service is L4 ports: ICMP does not reach its backends through it, so the question is refused.
+TEST_CASE("ICMP: a query to a Service is refused, naming the port field", "[evaluate][icmp]") {
+  auto m = with(R"(
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: a}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: http}]
+)");
+  auto r = query(*m, FlowQuery{"b/db", "a/svc/web", "icmp:8", std::nullopt});
+  REQUIRE_FALSE(r);
+  CHECK(r.errors().at(0).field_path == "port");
+  CHECK_THAT(r.errors().at(0).message, Catch::Contains("ICMP is not load-balanced"));
+  auto bad = query(*m, FlowQuery{"b/db", "a/web", "icmp:300", std::nullopt});
+  REQUIRE_FALSE(bad);
+  CHECK(bad.errors().at(0).field_path == "port");
+  CHECK_THAT(bad.errors().at(0).message, Catch::Contains("icmp:TYPE or icmpv6:TYPE"));
+  auto both = query(*m, FlowQuery{"b/db", "a/web", "icmp:8", Protocol::TCP});
+  REQUIRE_FALSE(both);
+  CHECK_THAT(both.errors().at(0).message, Catch::Contains("contradicts protocol TCP"));
+}
+
 // docs/semantics.md#named-ports, pkg/policy/l4.go :: toMapState; pkg/types/portmap.go.
 TEST_CASE("Named ports: ingress on the destination, egress cluster-wide", "[evaluate][named-ports]") {
   auto m = with(R"(

@@ -401,13 +401,20 @@ struct Eval {
     bool l3_only = !pr.has_to_ports && !pr.has_icmps;
     if (pr.peer_kind == PeerKind::Wildcard && !pr.explicit_empty_peers && l3_only) return false;  // `- {}`
     if (!peer_matches(pr, peer, peer_labels)) return false;
-    if (pr.has_to_ports) {
-      for (const auto& pp : pr.ports)
-        if (port_entry_covers(pp, port, proto, pr.direction, subject)) return true;
+    if (l3_only) return true;  // L3 only: every port and every protocol, ICMP too
+    // ICMP (docs/semantics.md#icmp): only icmps fields name it, by family and
+    // type; a field of type 0 is port 0 to Cilium, every type of its family.
+    // toPorts never does (ANY is TCP, UDP and SCTP).
+    if (proto == Protocol::ICMP || proto == Protocol::ICMPv6) {
+      for (const auto& f : pr.icmps) {
+        Protocol family = f.ipv6 ? Protocol::ICMPv6 : Protocol::ICMP;
+        if (family == proto && (f.type == 0 || f.type == port)) return true;
+      }
       return false;
     }
-    if (pr.has_icmps) return proto == Protocol::ICMP && (unknown = true, false);  // ICMP only
-    return true;  // L3 only: every port and protocol
+    for (const auto& pp : pr.ports)
+      if (port_entry_covers(pp, port, proto, pr.direction, subject)) return true;
+    return false;  // icmps only: no port
   }
 
   // One side (docs/semantics.md#per-direction-verdict, #enforcement).

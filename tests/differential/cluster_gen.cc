@@ -568,12 +568,22 @@ class Generator {
     return rule;
   }
 
+  // ICMP fields (docs/semantics.md#icmp): a number or a name of either
+  // family, type 0 among them (every type of its family to Cilium), so that
+  // the probes icmp:8, icmp:3 and icmpv6:128 tell the cases apart.
   YNode icmps() {
-    YNode field = YNode::map();
-    field.set("type", P("8"));
-    if (rng_.chance(0.5)) field.set("family", S("IPv4"));
+    struct Choice { const char* family; const char* type; bool name; };
+    static const Choice kChoices[] = {{"", "8", false},          {"IPv4", "8", false},        {"IPv4", "EchoRequest", true},
+                                      {"IPv4", "0", false},      {"", "DestinationUnreachable", true},
+                                      {"IPv6", "128", false},    {"IPv6", "EchoRequest", true}, {"IPv6", "0", false}};
     YNode fields = YNode::seq();
-    fields.add(std::move(field));
+    for (int i = 0, n = rng_.range(1, 2); i < n; ++i) {
+      const Choice& c = kChoices[rng_.range(0, int(std::size(kChoices)) - 1)];
+      YNode field = YNode::map();
+      field.set("type", c.name ? S(c.type) : P(c.type));
+      if (*c.family) field.set("family", S(c.family));
+      fields.add(std::move(field));
+    }
     YNode item = YNode::map();
     item.set("fields", std::move(fields));
     YNode list = YNode::seq();

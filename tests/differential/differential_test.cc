@@ -33,9 +33,12 @@ const std::vector<ProbePort> kPodPorts = {
     {8050, Protocol::TCP}, {9090, Protocol::TCP}, {5432, Protocol::TCP}, {8080, Protocol::UDP},
     {5353, Protocol::UDP}, {53, Protocol::TCP},   {8085, Protocol::TCP}, {7000, Protocol::SCTP},
     {8082, Protocol::SCTP},
+    // ICMP types (docs/semantics.md#icmp): echo request in both families, and
+    // destination unreachable, which only L3-only rules and type 0 allow.
+    {8, Protocol::ICMP}, {3, Protocol::ICMP}, {128, Protocol::ICMPv6},
 };
 const std::vector<ProbePort> kExternalPorts = {
-    {80, Protocol::TCP}, {53, Protocol::UDP}, {8080, Protocol::TCP}, {8050, Protocol::TCP}};
+    {80, Protocol::TCP}, {53, Protocol::UDP}, {8080, Protocol::TCP}, {8050, Protocol::TCP}, {8, Protocol::ICMP}};
 
 struct Endpoint {
   std::string written;  // as given to query()
@@ -96,12 +99,17 @@ std::vector<Flow> flows_of(const std::vector<Endpoint>& pods, const std::vector<
 }
 
 std::string flow_text(const Flow& f) {
-  return f.from->written + " -> " + f.to->written + " " + std::to_string(f.port.port) + "/" +
-         std::string(to_string(f.port.protocol));
+  return f.from->written + " -> " + f.to->written + " " + flow_port_text(f.port.port, f.port.protocol);
+}
+
+// A port with its protocol beside it; ICMP as a user writes it (`icmp:8`).
+FlowQuery flow_query(const std::string& from, const std::string& to, const ProbePort& p) {
+  if (is_icmp(p.protocol)) return FlowQuery{from, to, flow_port_text(p.port, p.protocol), std::nullopt};
+  return FlowQuery{from, to, std::to_string(p.port), p.protocol};
 }
 
 Result<QueryResult> run_query(const Model& model, const Flow& f) {
-  return query(model, FlowQuery{f.from->written, f.to->written, std::to_string(f.port.port), f.port.protocol});
+  return query(model, flow_query(f.from->written, f.to->written, f.port));
 }
 
 std::string diagnostics_text(const Diagnostics& diagnostics) {

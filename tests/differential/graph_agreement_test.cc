@@ -44,6 +44,18 @@ std::vector<Probe> probe_ports(const Model& model) {
   std::vector<Probe> out;
   for (uint16_t n : numbers)
     for (Protocol p : kPortProtocols) out.push_back({n, p});
+  // ICMP types (docs/semantics.md#icmp): each type an icmps field names and
+  // its neighbours, in both families, and 0, 3, 8 and 128 always.
+  std::set<uint16_t> types{0, 3, 8, 128};
+  for (const auto& policy : model.cluster.policies)
+    for (const auto& rule : policy.rules)
+      for (const auto* list : {&rule.ingress, &rule.ingress_deny, &rule.egress, &rule.egress_deny})
+        for (const auto& pr : *list)
+          for (const auto& f : pr.icmps)
+            for (int t : {f.type - 1, int(f.type), f.type + 1})
+              if (t >= 0 && t <= 255) types.insert(uint16_t(t));
+  for (uint16_t t : types)
+    for (Protocol p : kIcmpProtocols) out.push_back({t, p});
   return out;
 }
 
@@ -101,7 +113,7 @@ Agreement require_agreement(const Model& model, const std::string& label) {
       auto it = edges.find({from.id, to.id});
       const ClusterGraph::Edge* edge = it == edges.end() ? nullptr : it->second;
       for (const Probe& p : probes) {
-        FlowQuery q{query_ref(from, address_of), query_ref(to, address_of), fmt::format("{}/{}", p.port, to_string(p.protocol)), std::nullopt};
+        FlowQuery q{query_ref(from, address_of), query_ref(to, address_of), flow_port_text(p.port, p.protocol), std::nullopt};
         auto result = query(model, q);
         if (!result) {
           // Destinations query() refuses (a Service-less name, ...) have no
