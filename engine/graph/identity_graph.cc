@@ -422,7 +422,7 @@ class IdentityGraphBuilder {
             for (const auto& sel : it->second.selectors) sets.push_back(selector_set(sel, {}));
           }
         if (selectors == 0 && selectorless == 0) {
-          s.all = pr.has_to_ports;  // no Service left: an L3 wildcard with toPorts (query/peer_match.cc)
+          s.all = pr.has_to_ports || pr.has_icmps;  // no Service left: an L3 wildcard with toPorts or icmps (query/peer_match.cc)
           break;
         }
         std::sort(sets.begin(), sets.end());

@@ -407,8 +407,10 @@ class Linter {
                                             : fmt::format("k8sService {}{}", sp.service_namespace.empty() ? "" : sp.service_namespace + "/",
                                                           sp.service_name);
           add("NR006", sp.ref.pos, sp.ref, sp.ref.path,
-              pr.has_to_ports ? fmt::format("toServices {} names no Service of the input; Cilium then leaves the rule without peers, "
-                                            "and with toPorts it allows those ports to every peer (cilium#20067)", what)
+              pr.has_to_ports || pr.has_icmps
+                  ? fmt::format("toServices {} names no Service of the input; Cilium then leaves the rule without peers, "
+                                "and with {} it allows those {} to every peer (cilium#20067)", what,
+                                pr.has_to_ports ? "toPorts" : "icmps", pr.has_to_ports ? "ports" : "ICMP types")
                               : fmt::format("toServices {} names no Service of the input, so this rule allows nothing", what),
               "name an existing Service (namespace and name), or add its manifest to the input");
         }

@@ -647,11 +647,15 @@ RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
         }
       }
       if (selectors == 0 && selectorless == 0) {
-        if (rule.has_to_ports) {
+        // icmps wildcard an empty peer list as toPorts do (pkg/policy/rule.go ::
+        // mergeEgress, the icmp.Iterate beside toPorts.Iterate).
+        if (rule.has_to_ports || rule.has_icmps) {
           out.peer = Match::Yes;
           out.element_ref = rule.services.empty() ? rule.ref : rule.services.front().ref;
-          out.description = rule.deny ? "toServices in an egressDeny rule is never resolved, so with toPorts it denies those ports to every peer (docs/semantics.md#unresolved-toservices)"
-                                      : "toServices matches no Service in the input, which leaves the rule without peers: with toPorts it allows those ports to every peer (docs/semantics.md#unresolved-toservices)";
+          const char* l4 = rule.has_to_ports ? "toPorts it" : "icmps it";
+          const char* what = rule.has_to_ports ? "those ports" : "those ICMP types";
+          out.description = rule.deny ? fmt::format("toServices in an egressDeny rule is never resolved, so with {} denies {} to every peer (docs/semantics.md#unresolved-toservices)", l4, what)
+                                      : fmt::format("toServices matches no Service in the input, which leaves the rule without peers: with {} allows {} to every peer (docs/semantics.md#unresolved-toservices)", l4, what);
           return finish(0, 0);
         }
         out.peer = Match::No;

@@ -325,7 +325,8 @@ struct Eval {
     }
     if (backend && trace) ++trace->services_matched;
     if (backend) return true;
-    if (with_selector == 0 && without_selector == 0) return pr.has_to_ports;  // no peers left: toPorts to everyone
+    // No peers left: toPorts (or icmps) to everyone (docs/semantics.md#unresolved-toservices).
+    if (with_selector == 0 && without_selector == 0) return pr.has_to_ports || pr.has_icmps;
     if (without_selector > 0 && (peer.kind == BfPeer::Kind::World || peer.kind == BfPeer::Kind::Fqdn))
       unknown = true;  // EndpointSlice addresses are not in the input
     return false;

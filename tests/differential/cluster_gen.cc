@@ -456,6 +456,7 @@ class Generator {
       list.add(std::move(entry));
     }
     if (rng_.chance(0.5)) rule.set("toPorts", to_ports());
+    else if (rng_.chance(0.2)) rule.set("icmps", icmps());  // an unresolved one then allows those types to every peer
     return rule;
   }
 
@@ -468,6 +469,7 @@ class Generator {
         {"matchPattern", "*"},            {"matchName", "API.example.com."},  {"matchPattern", "*.b.example.com"}};
     for (const auto& [field, value] : rng_.subset(kSelectors, 1, 2)) list.add(YNode::map()).set(field, S(value));
     if (rng_.chance(0.5)) rule.set("toPorts", to_ports());
+    else if (rng_.chance(0.2)) rule.set("icmps", icmps());  // an unresolved one then allows those types to every peer
     return rule;
   }
 
