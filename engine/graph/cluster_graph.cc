@@ -33,16 +33,33 @@ struct Group {
   bool is_pod = false;
   std::vector<uint32_t> nodes;  // interned spec.nodeName of its pods, sorted, each once
   bool unknown_node = false;    // one of its pods has no spec.nodeName
+  // Its identity edges with `host` ([0]: on its node) and `remote-node`
+  // ([1]), asked for every hostNetwork pod it meets: found once.
+  static constexpr uint32_t kUnset = UINT32_MAX;
+  mutable uint32_t from_node[2] = {kUnset, kUnset};  // the node's identity to this group
+  mutable uint32_t to_node[2] = {kUnset, kUnset};    // this group to the node's identity
 };
 
-// Do two sorted lists share an element?
-bool intersects(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
-  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
-    if (a[i] == b[j]) return true;
-    a[i] < b[j] ? ++i : ++j;
+// Do two groups share a node? The first group's nodes are marked and kept
+// marked while it is asked again (one sending vertex against each of its
+// candidates), so each question costs the other group's nodes.
+class NodeMarks {
+ public:
+  void resize(size_t nodes) { stamp_.assign(nodes, 0); }
+  bool share(const Group& a, const Group& b) {
+    if (&a != marked_) {
+      if (++now_ == 0) std::fill(stamp_.begin(), stamp_.end(), 0), now_ = 1;
+      for (uint32_t n : a.nodes) stamp_[n] = now_;
+      marked_ = &a;
+    }
+    return std::any_of(b.nodes.begin(), b.nodes.end(), [&](uint32_t n) { return stamp_[n] == now_; });
   }
-  return false;
-}
+
+ private:
+  std::vector<uint32_t> stamp_;
+  uint32_t now_ = 0;
+  const Group* marked_ = nullptr;
+};
 
 // Folds the edges of several pod pairs into one workload edge.
 struct Fold {
@@ -80,9 +97,14 @@ class Projection {
       return add(key(i, i));
     }
     auto as_placed = [&](bool same_node) {
-      VertexId from = a.host_network ? (same_node ? host_ : remote_) : a.vertex;
-      Target to = b.host_network ? Target{same_node ? host_ : remote_, 0} : b.target;
-      return g_.edge_index(from, to);
+      const VertexId node = same_node ? host_ : remote_;
+      VertexId from = a.host_network ? node : a.vertex;
+      Target to = b.host_network ? Target{node, 0} : b.target;
+      uint32_t& known = a.host_network && b.host_network ? between_nodes_[!same_node]
+                        : a.host_network                 ? b.from_node[!same_node]
+                                                         : a.to_node[!same_node];
+      if (known == Group::kUnset) known = g_.edge_index(from, to);
+      return known;
     };
     // Placement matters between two pods only (query.cc :: known_placement).
     if (!a.is_pod || !b.is_pod) {
@@ -91,7 +113,7 @@ class Projection {
     }
     // Pairs whose nodes are both known: on one node, when the groups share
     // a node; on two, unless each group runs on the same single node.
-    const bool same = intersects(a.nodes, b.nodes);
+    const bool same = nodes_.share(a, b);
     const bool apart = !a.nodes.empty() && !b.nodes.empty() &&
                        !(a.nodes.size() == 1 && b.nodes.size() == 1 && a.nodes[0] == b.nodes[0]);
     const uint32_t on_same = same || a.unknown_node || b.unknown_node ? as_placed(true) : 0;
@@ -101,7 +123,9 @@ class Projection {
     if (a.unknown_node || b.unknown_node) add(key(on_same, on_other));
   }
 
-  // The value of a pair_key().
+  void set_node_count(size_t nodes) { nodes_.resize(nodes); }
+
+  // The value of a key from pair_keys().
   EdgePorts value(uint64_t key) const {
     const EdgePorts& same = g_.edge_ports()[key >> 32];
     const EdgePorts& other = g_.edge_ports()[key & 0xffffffffu];
@@ -127,6 +151,8 @@ class Projection {
   const Model& m_;
   const IdentityGraph& g_;
   VertexId host_ = 0, remote_ = 0;
+  mutable NodeMarks nodes_;
+  mutable uint32_t between_nodes_[2] = {Group::kUnset, Group::kUnset};  // hostNetwork to hostNetwork
 };
 
 // An edge's output value; an unknown part always names its fact.
@@ -216,6 +242,7 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
     if (pod.node_name.empty()) group->unknown_node = true;
     else group->nodes.push_back(node_ids.try_emplace(pod.node_name, uint32_t(node_ids.size())).first->second);
   }
+  projection.set_node_count(node_ids.size());
   for (auto& list : members)
     for (Group& group : list) {
       std::sort(group.nodes.begin(), group.nodes.end());

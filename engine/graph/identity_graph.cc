@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
 #include <unordered_map>
 
 #include <boost/container/small_vector.hpp>
@@ -787,7 +788,16 @@ class IdentityGraphBuilder {
       }
       return intern(decide(side.mode, a, host));
     };
-    std::sort(row_touched_list_.begin(), row_touched_list_.end());
+    // In class order: sorted, or read off the flags when the row touches
+    // so many classes that a pass over all of them is cheaper.
+    const size_t touched = row_touched_list_.size();
+    if (touched > 64 && touched * 16 > class_count_) {
+      row_touched_list_.clear();
+      for (uint32_t c = 0; c < class_count_; ++c)
+        if (row_touched_[c]) row_touched_list_.push_back(c);
+    } else {
+      std::sort(row_touched_list_.begin(), row_touched_list_.end());
+    }
     row.entries.reserve(row_touched_list_.size());
     for (uint32_t c : row_touched_list_) {
       auto& touches = row_touches_[c];
@@ -808,6 +818,39 @@ class IdentityGraphBuilder {
     row_memo_.clear();
     return row;
   }
+
+  // The ingress rows transposed: per peer class, the (ingress class, value)
+  // pairs of the rows that list it, in ingress class order, in one flat
+  // array (a vector per class would hold as much again in growth slack: at
+  // the envelope's size these are tens of millions of pairs); and each
+  // row's fallback. The rows themselves are freed.
+  struct IngressByPeer {
+    std::vector<uint32_t> begin;  // per peer class, and one past the last
+    std::vector<std::pair<uint32_t, uint32_t>> entries;
+    std::vector<uint32_t> fallback;  // per ingress class
+
+    IngressByPeer(std::vector<Row> rows, uint32_t classes) : begin(classes + 1, 0) {
+      for (const Row& row : rows)
+        for (const auto& e : row.entries) ++begin[e.first + 1];
+      for (uint32_t c = 0; c < classes; ++c) begin[c + 1] += begin[c];
+      entries.resize(begin[classes]);
+      std::vector<uint32_t> next(begin.begin(), begin.end() - 1);
+      fallback.reserve(rows.size());
+      for (uint32_t ic = 0; ic < rows.size(); ++ic) {
+        for (const auto& [cls, value] : rows[ic].entries) entries[next[cls]++] = {ic, value};
+        fallback.push_back(rows[ic].fallback);
+        rows[ic] = Row{};
+      }
+    }
+    std::span<const std::pair<uint32_t, uint32_t>> of(uint32_t peer) const {
+      return {entries.data() + begin[peer], entries.data() + begin[peer + 1]};
+    }
+    uint32_t at(uint32_t ic, uint32_t peer) const {
+      auto list = of(peer);
+      auto it = std::lower_bound(list.begin(), list.end(), ic, [](const auto& e, uint32_t c) { return e.first < c; });
+      return it != list.end() && it->first == ic ? it->second : fallback[ic];
+    }
+  };
 
   // ---- edges -------------------------------------------------------------------
 
@@ -909,15 +952,12 @@ class IdentityGraphBuilder {
     std::vector<uint32_t> target_peer(target_ingress.size());
     for (const auto& [key, tc] : target_classes) target_peer[tc] = key.first;
 
-    // Reverse of the ingress rows: per peer class, the ingress classes that
-    // judge it apart from their fallback; and the ingress classes open to
-    // every peer they do not list.
-    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> ingress_by_peer(class_count_);
+    // The ingress rows, read by peer class from here on; and the ingress
+    // classes open to every peer they do not list.
+    const IngressByPeer ingress_by_peer(std::move(ingress_rows), class_count_);
     std::vector<uint32_t> open_ingress;
-    for (uint32_t ic = 0; ic < ingress_rows.size(); ++ic) {
-      for (const auto& [cls, value] : ingress_rows[ic].entries) ingress_by_peer[cls].emplace_back(ic, value);
-      if (ingress_rows[ic].fallback != kEmpty) open_ingress.push_back(ic);
-    }
+    for (uint32_t ic = 0; ic < ingress_by_peer.fallback.size(); ++ic)
+      if (ingress_by_peer.fallback[ic] != kEmpty) open_ingress.push_back(ic);
 
     // Source classes: the same egress row and the same peer class.
     std::vector<Row> egress_rows;
@@ -958,7 +998,10 @@ class IdentityGraphBuilder {
     // Edges of each source class.
     g_.out_.resize(source_class_key.size());
     g_.unrestricted_source_class_.resize(source_class_key.size());
-    std::vector<uint32_t> seen_ingress(ingress_rows.size(), IdentityGraph::kNone);
+    std::vector<uint32_t> seen_ingress(ingress_by_peer.fallback.size(), IdentityGraph::kNone);
+    // What each ingress class gives this source class's peer class: its
+    // entry when it has one (stamped with the source class), else its fallback.
+    std::vector<uint32_t> ingress_here(ingress_by_peer.fallback.size()), ingress_stamp(ingress_by_peer.fallback.size(), IdentityGraph::kNone);
     for (uint32_t sc = 0; sc < source_class_key.size(); ++sc) {
       const auto [row_id, peer] = source_class_key[sc];
       const Row& egress = egress_rows[row_id];
@@ -967,10 +1010,12 @@ class IdentityGraphBuilder {
       auto& out = g_.out_[sc];
       if (egress.fallback == kEmpty) {
         // Default deny: only the classes the egress terms touch.
+        for (const auto& [ic, iv] : ingress_by_peer.of(peer)) ingress_here[ic] = iv, ingress_stamp[ic] = sc;
+        auto ingress_at = [&](uint32_t ic) { return ingress_stamp[ic] == sc ? ingress_here[ic] : ingress_by_peer.fallback[ic]; };
         for (const auto& [cls, ev] : egress.entries) {
           if (ev == kEmpty) continue;
           for (uint32_t tc : targets_by_peer[cls])
-            if (uint32_t id = combine_ids(ev, ingress_rows[target_ingress[tc]].at(peer))) out.push_back({tc, id});
+            if (uint32_t id = combine_ids(ev, ingress_at(target_ingress[tc]))) out.push_back({tc, id});
         }
       } else {
         // Open egress: every ingress class that lets this peer in.
@@ -985,15 +1030,16 @@ class IdentityGraphBuilder {
             if (uint32_t id = combine_ids(egress.at(target_peer[tc]), iv)) out.push_back({tc, id});
           }
         };
-        for (const auto& [ic, iv] : ingress_by_peer[peer]) visit(ic, iv);
-        for (uint32_t ic : open_ingress) visit(ic, ingress_rows[ic].fallback);
+        for (const auto& [ic, iv] : ingress_by_peer.of(peer)) visit(ic, iv);
+        for (uint32_t ic : open_ingress) visit(ic, ingress_by_peer.fallback[ic]);
       }
       std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.to < b.to; });
+      out.shrink_to_fit();  // kept for the graph's lifetime: no growth slack
     }
 
     if (record_one_sided_)
       record_all_one_sided(egress_policies, ingress_policies, egress_class_of, ingress_class_of, egress_rows,
-                           ingress_rows, source_class_key, source_egress_class, source_members, targets_by_peer,
+                           ingress_by_peer, source_class_key, source_egress_class, source_members, targets_by_peer,
                            target_ingress, destinations);
     g_.shape_base_ = shape_base_;
   }
@@ -1002,7 +1048,7 @@ class IdentityGraphBuilder {
 
   void record_all_one_sided(const std::vector<SidePolicy>& egress_policies, const std::vector<SidePolicy>& ingress_policies,
                             const std::vector<uint32_t>& egress_class_of, const std::vector<uint32_t>& ingress_class_of,
-                            const std::vector<Row>& egress_rows, const std::vector<Row>& ingress_rows,
+                            const std::vector<Row>& egress_rows, const IngressByPeer& ingress_by_peer,
                             const std::vector<std::pair<uint32_t, uint32_t>>& source_class_key,
                             const std::vector<uint32_t>& source_egress_class,
                             const std::vector<std::vector<VertexId>>& source_members,
@@ -1024,7 +1070,7 @@ class IdentityGraphBuilder {
         for (uint32_t tc : targets_by_peer[cls]) {
           const uint32_t ic = target_ingress[tc];
           if (ingress_policies[ic].mode == SideMode::AllowAll) continue;
-          const EdgePorts& in = g_.ports_[ingress_rows[ic].at(peer)];
+          const EdgePorts& in = g_.ports_[ingress_by_peer.at(ic, peer)];
           for (const Target& t : g_.class_targets_[tc])
             if (is_pod_vertex(t.vertex)) record_one_sided(egress, g_.ports_[ev], in, t.vertex, 0, t, Direction::Egress, found);
         }
