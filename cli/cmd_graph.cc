@@ -74,7 +74,7 @@ int run_graph(CommonArgs& common, const GraphArgs& args) {
     all.focus.clear();
     for (const auto* e : shown_edges(all)) {
       bool allowed = view.port ? e->ports->allowed.contains(view.port->protocol, view.port->port) : !e->ports->allowed.empty();
-      if (allowed) hops.edges.push_back({std::string(e->from), std::string(e->to), netreach::Verdict::Allow});
+      if (allowed) hops.edges.push_back({graph->id(e->from), graph->id(e->to), netreach::Verdict::Allow});
     }
     view.reachable = netreach::reachable_from(hops, view.focus, false);
   }

@@ -45,19 +45,19 @@ constexpr uint64_t kMaxSvgBytes = 64u << 20;
 // vertices they join (entities, address blocks and names included). Its
 // edges point into `graph`, which must outlive it.
 ClusterGraph namespace_graph(const ClusterGraph& graph, const std::string& ns) {
-  std::map<std::string, const ClusterGraph::Vertex*, std::less<>> by_id;
-  for (const auto& v : graph.vertices) by_id[v.id] = &v;
   ClusterGraph out;
-  std::set<std::string_view> used;
-  for (const auto& v : graph.vertices)
-    if (v.namespace_ == ns) used.insert(v.id);
+  std::vector<char> used(graph.vertices.size());
+  for (size_t v = 0; v < graph.vertices.size(); ++v) used[v] = graph.vertices[v].namespace_ == ns;
   for (const auto& e : graph.edges)
-    if (by_id.find(e.from)->second->namespace_ == ns || by_id.find(e.to)->second->namespace_ == ns) {
+    if (graph.vertices[e.from].namespace_ == ns || graph.vertices[e.to].namespace_ == ns) {
       out.edges.push_back(e);
-      used.insert(e.from), used.insert(e.to);
+      used[e.from] = used[e.to] = 1;
     }
-  for (const auto& v : graph.vertices)
-    if (used.count(v.id)) out.vertices.push_back(v);
+  // The kept vertices, renumbered (still in id order).
+  std::vector<uint32_t> renumbered(graph.vertices.size());
+  for (size_t v = 0; v < graph.vertices.size(); ++v)
+    if (used[v]) renumbered[v] = uint32_t(out.vertices.size()), out.vertices.push_back(graph.vertices[v]);
+  for (auto& e : out.edges) e.from = renumbered[e.from], e.to = renumbered[e.to];
   return out;
 }
 
@@ -101,14 +101,13 @@ std::vector<std::string> allowed_by(const netreach::Model& model, const std::str
 }
 
 std::vector<ReportFlow> flows_of(const netreach::Model& model, const ClusterGraph& graph) {
-  std::map<std::string_view, std::string_view> endpoint;
-  for (const auto& v : graph.vertices) endpoint[v.id] = v.endpoint;
   std::vector<ReportFlow> out;
   for (const auto& e : graph.edges) {
-    const std::string from(e.from), to(e.to);
+    const std::string& from = graph.id(e.from);
+    const std::string& to = graph.id(e.to);
     if (!e.ports->allowed.empty())
       out.push_back({from, to, e.ports->allowed.to_string(), "allow",
-                     allowed_by(model, std::string(endpoint.at(e.from)), std::string(endpoint.at(e.to)), e.ports->allowed)});
+                     allowed_by(model, graph.vertices[e.from].endpoint, graph.vertices[e.to].endpoint, e.ports->allowed)});
     if (!e.ports->unknown.empty())
       out.push_back({from, to, e.ports->unknown.to_string(), "unknown", {"depends on " + e.ports->unknown_fact}});
   }

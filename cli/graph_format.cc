@@ -101,13 +101,10 @@ std::string mermaid_label(const std::string& s) {
 std::vector<const ClusterGraph::Vertex*> shown_vertices(const GraphView& view,
                                                         const std::vector<const ClusterGraph::Edge*>& edges) {
   std::vector<const ClusterGraph::Vertex*> out;
-  std::set<std::string_view> used;
-  if (!view.focus.empty()) {
-    used.insert(view.focus);
-    for (const auto* e : edges) used.insert(e->from), used.insert(e->to);
-  }
+  std::vector<char> used(view.graph->vertices.size());
+  for (const auto* e : edges) used[e->from] = used[e->to] = 1;
   for (const auto& v : view.graph->vertices)
-    if (view.focus.empty() || used.count(v.id)) out.push_back(&v);
+    if (view.focus.empty() || v.id == view.focus || used[&v - view.graph->vertices.data()]) out.push_back(&v);
   return out;
 }
 
@@ -150,7 +147,7 @@ std::vector<const ClusterGraph::Edge*> shown_edges(const GraphView& view) {
   std::vector<const ClusterGraph::Edge*> out;
   PortsMemo memo(view);
   for (const auto& e : view.graph->edges) {
-    if (!view.focus.empty() && e.from != view.focus && e.to != view.focus) continue;
+    if (!view.focus.empty() && view.graph->id(e.from) != view.focus && view.graph->id(e.to) != view.focus) continue;
     if (memo.shown(e)) out.push_back(&e);
   }
   return out;
@@ -161,7 +158,7 @@ void write_graph_text(const GraphView& view, std::ostream& out) {
   auto edges = shown_edges(view);
   for (const auto* e : edges) {
     ShownPorts p = shown_ports(view, *e);
-    out << fmt::format("{} -> {}", e->from, e->to);
+    out << fmt::format("{} -> {}", view.graph->id(e->from), view.graph->id(e->to));
     if (!p.allowed.empty()) out << "  " << p.allowed.to_string();
     if (!p.unknown.empty()) out << fmt::format("  (unknown: {}; depends on {})", p.unknown.to_string(), e->ports->unknown_fact);
     out << "\n";
@@ -211,9 +208,9 @@ void write_graph_json(const GraphView& view, std::ostream& out) {
     buffer += separator;
     buffer += parts.head;
     buffer += "\"from\":";
-    append_json_string(buffer, e->from);
+    append_json_string(buffer, view.graph->id(e->from));
     buffer += ",\"to\":";
-    append_json_string(buffer, e->to);
+    append_json_string(buffer, view.graph->id(e->to));
     buffer += parts.tail;
     separator = ",\n    ";
     if (buffer.size() > (1 << 20)) out << buffer, buffer.clear();
@@ -226,7 +223,7 @@ void write_graph_csv(const GraphView& view, std::ostream& out) {
   out << "from,to,verdict,allowed,unknown,depends_on\n";
   for (const auto* e : shown_edges(view)) {
     ShownPorts p = shown_ports(view, *e);
-    out << fmt::format("{},{},{},{},{},{}\n", csv_field(std::string(e->from)), csv_field(std::string(e->to)), verdict_of(p), csv_field(p.allowed.to_string()),
+    out << fmt::format("{},{},{},{},{},{}\n", csv_field(view.graph->id(e->from)), csv_field(view.graph->id(e->to)), verdict_of(p), csv_field(p.allowed.to_string()),
                        csv_field(p.unknown.to_string()), csv_field(p.unknown.empty() ? "" : e->ports->unknown_fact));
   }
 }
@@ -255,7 +252,7 @@ void write_graph_dot(const GraphView& view, std::ostream& out) {
     ShownPorts p = shown_ports(view, *e);
     std::string label = p.allowed.to_string();
     if (!p.unknown.empty()) label += (label.empty() ? "" : "; ") + std::string("unknown: ") + p.unknown.to_string();
-    out << fmt::format("  {} -> {} [label={}{}];\n", dot_quote(std::string(e->from)), dot_quote(std::string(e->to)), dot_quote(label),
+    out << fmt::format("  {} -> {} [label={}{}];\n", dot_quote(view.graph->id(e->from)), dot_quote(view.graph->id(e->to)), dot_quote(label),
                        p.allowed.empty() ? ", style=dashed" : "");
   }
   out << "}\n";
@@ -273,9 +270,9 @@ void write_graph_mermaid(const GraphView& view, std::ostream& out) {
   for (const auto* e : edges) {
     ShownPorts p = shown_ports(view, *e);
     std::string label = p.allowed.empty() ? "unknown: " + p.unknown.to_string() : p.allowed.to_string();
-    out << fmt::format("  v{} {} v{}\n", ids.at(std::string(e->from)), p.allowed.empty() ? fmt::format("-. \"{}\" .->", mermaid_label(label))
+    out << fmt::format("  v{} {} v{}\n", ids.at(view.graph->id(e->from)), p.allowed.empty() ? fmt::format("-. \"{}\" .->", mermaid_label(label))
                                                                            : fmt::format("-- \"{}\" -->", mermaid_label(label)),
-                       ids.at(std::string(e->to)));
+                       ids.at(view.graph->id(e->to)));
   }
 }
 

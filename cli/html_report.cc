@@ -163,7 +163,8 @@ void write_findings(const std::vector<netreach::Finding>& findings, std::ostream
 void write_graph_table(const ReportNamespace& ns, size_t index, std::ostream& out) {
   std::map<std::string, std::set<std::string>> sends, receives;
   for (const auto& e : ns.graph.edges) {
-    const std::string from(e.from), to(e.to);
+    const std::string& from = ns.graph.id(e.from);
+    const std::string& to = ns.graph.id(e.to);
     sends[from].insert(to), receives[to].insert(from);
   }
   out << fmt::format("<table id=\"graph-{}\" class=\"sortable graph-table\">", index)

@@ -169,16 +169,19 @@ ReachabilityDiff diff_reachability(const Model& before, const Model& after, cons
 
   // Edges that changed.
   // Both edge lists are sorted by (from, to): one merge walks them.
-  auto key = [](const ClusterGraph::Edge& e) { return std::pair{e.from, e.to}; };
+  // (The two graphs number their vertices apart: compare ids.)
+  auto key = [](const ClusterGraph& g, const ClusterGraph::Edge& e) {
+    return std::pair<std::string_view, std::string_view>{g.id(e.from), g.id(e.to)};
+  };
   for (size_t i = 0, j = 0; i < b.edges.size() || j < a.edges.size();) {
     const ClusterGraph::Edge* before_edge = nullptr;
     const ClusterGraph::Edge* after_edge = nullptr;
-    if (j == a.edges.size() || (i < b.edges.size() && key(b.edges[i]) < key(a.edges[j]))) before_edge = &b.edges[i++];
-    else if (i == b.edges.size() || key(a.edges[j]) < key(b.edges[i])) after_edge = &a.edges[j++];
+    if (j == a.edges.size() || (i < b.edges.size() && key(b, b.edges[i]) < key(a, a.edges[j]))) before_edge = &b.edges[i++];
+    else if (i == b.edges.size() || key(a, a.edges[j]) < key(b, b.edges[i])) after_edge = &a.edges[j++];
     else before_edge = &b.edges[i++], after_edge = &a.edges[j++];
     FlowChange f;
-    const ClusterGraph::Edge& either = before_edge ? *before_edge : *after_edge;
-    f.from = std::string(either.from), f.to = std::string(either.to);
+    const auto [from, to] = before_edge ? key(b, *before_edge) : key(a, *after_edge);
+    f.from = std::string(from), f.to = std::string(to);
     if (before_edge) f.allowed_before = before_edge->ports->allowed, f.unknown_before = before_edge->ports->unknown;
     if (after_edge) f.allowed_after = after_edge->ports->allowed, f.unknown_after = after_edge->ports->unknown;
     f.opened = f.allowed_after - f.allowed_before;

@@ -317,11 +317,6 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
   // The output value of each distinct list of identity edges folded together.
   std::map<std::vector<uint64_t>, const ClusterGraph::Ports*> folded;
   std::vector<uint64_t> pair_keys;
-  struct IndexEdge {
-    uint32_t from, to;  // output vertices, before they are sorted
-    const ClusterGraph::Ports* ports;
-  };
-  std::vector<IndexEdge> edges;
   PortsTable port_sets(out.port_sets);
   std::vector<char> candidate(out.vertices.size(), 0);
   // For a single `from` and a single candidate: the identity edge between
@@ -386,14 +381,12 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
         }
         value = it->second;
       }
-      if (value) edges.push_back({uint32_t(from), uint32_t(to), value});
+      // Indices as they will be once the vertices are sorted.
+      if (value) out.edges.push_back({rank[from], rank[to], value});
     }
   }
   // Edges were made in (from id, to id) order; vertices are sorted by id.
   std::sort(out.vertices.begin(), out.vertices.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-  out.edges.reserve(edges.size());
-  for (const auto& e : edges)
-    out.edges.push_back({out.vertices[rank[e.from]].id, out.vertices[rank[e.to]].id, e.ports});
   out.identities = model.identities.size();
   out.identity_edges = g.edge_count();
   return out;

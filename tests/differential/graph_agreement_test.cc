@@ -101,7 +101,7 @@ Agreement require_agreement(const Model& model, const std::string& label) {
       if (v.kind == PeerVertex::Kind::Address) address_of[v.display] = v.atom.representative.to_string();
   }
   std::map<std::pair<std::string, std::string>, const ClusterGraph::Edge*> edges;
-  for (const auto& e : graph->edges) edges[{std::string(e.from), std::string(e.to)}] = &e;
+  for (const auto& e : graph->edges) edges[{graph->id(e.from), graph->id(e.to)}] = &e;
   const std::vector<Probe> probes = probe_ports(model);
   size_t compared = 0, mismatches = 0;
   for (const auto& from : graph->vertices) {
@@ -235,7 +235,7 @@ spec:
   REQUIRE(graph);
   const ClusterGraph::Edge* edge = nullptr;
   for (const auto& e : graph->edges)
-    if (e.from == "a/po/h" && e.to == "a/po/w") edge = &e;
+    if (graph->id(e.from) == "a/po/h" && graph->id(e.to) == "a/po/w") edge = &e;
   REQUIRE(edge);
   CHECK(graph_verdict(edge, Probe{80, Protocol::TCP}) == Verdict::Allow);
   CHECK(graph_verdict(edge, Probe{81, Protocol::TCP}) == Verdict::Unknown);
