@@ -222,3 +222,34 @@ TEST_CASE("HTTP query: a request on a non-TCP port is refused", "[http]") {
   REQUIRE_FALSE(r);
   CHECK(r.errors().at(0).field_path == "http");
 }
+
+// A refusal by the HTTP rules is not certain while another allow, which may
+// carry no L7 rules, depends on a fact the input lacks (here: world's address
+// against a CIDR rule).
+TEST_CASE("HTTP query: a refused request is unknown when an undecided allow may let it through", "[http]") {
+  auto m = model_from_yaml(kCluster + R"(
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: from-world, namespace: sw}
+spec:
+  endpointSelector: {matchLabels: {class: deathstar}}
+  ingress:
+  - fromEntities: [world]
+    toPorts:
+    - ports: [{port: "80", protocol: TCP}]
+      rules: {http: [{method: GET, path: /public}]}
+  - fromCIDR: [203.0.113.0/24]
+    toPorts: [{ports: [{port: "80", protocol: TCP}]}]
+)");
+  auto unknown = query(*m, FlowQuery{"world", "sw/deathstar", "80", std::nullopt, req("PUT", "/x")});
+  REQUIRE(unknown);
+  CHECK(unknown->verdict == Verdict::Unknown);
+  CHECK(unknown->flows.at(0).ingress.reason.find("fromCIDR") != std::string::npos);
+  auto known = query(*m, FlowQuery{"198.51.100.7", "sw/deathstar", "80", std::nullopt, req("PUT", "/x")});
+  REQUIRE(known);
+  CHECK(known->verdict == Verdict::Deny);
+  auto allowed = query(*m, FlowQuery{"world", "sw/deathstar", "80", std::nullopt, req("GET", "/public")});
+  REQUIRE(allowed);
+  CHECK(allowed->verdict == Verdict::Allow);
+}

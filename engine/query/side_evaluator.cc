@@ -19,8 +19,11 @@ void add_caveats(const PeerRule& pr, std::vector<std::string>& caveats, bool l7_
     std::string text;
     switch (u) {
       case Unevaluated::L7Rules:
-        text = fmt::format("{} ({}) has L7 rules: the connection is allowed, requests are filtered by Cilium's proxy (not evaluated by netreach)",
-                           pr.ref.path, pr.ref.policy_display());
+        text = fmt::format("{} ({}) has L7 rules: the connection is allowed, requests are filtered by Cilium's proxy (not evaluated by netreach{})",
+                           pr.ref.path, pr.ref.policy_display(),
+                           std::any_of(pr.ports.begin(), pr.ports.end(), [](const PortProtocol& p) { return !p.http.empty(); })
+                               ? " without a request: ask with --http METHOD PATH"
+                               : "");
         break;
       case Unevaluated::Authentication:
         text = fmt::format("{} ({}) requires mutual authentication: traffic flows only after the SPIFFE handshake succeeds",
@@ -365,6 +368,13 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
     }
     if (http && protocol == Protocol::TCP) {
       decide_http(v, allows, *http, port, protocol);
+      // An allow the input cannot decide (an address behind world, a DNS
+      // answer) may bring its own L7 rules or none: the refusal is not certain.
+      if (v.verdict == Verdict::Deny && maybe_allow) {
+        unknown_from(*maybe_allow, "the request may be allowed");
+        v.near_misses.clear();
+        v.suggestion.clear();
+      }
       return v;
     }
     v.verdict = Verdict::Allow;

@@ -59,7 +59,18 @@ TEST_CASE("CLI query without --http keeps the allow with the L7 caveat", "[cli][
   auto r = run_netreach({"query", "-f", kManifests, "shop/prod-client", "shop/service", "--port", "80"});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("caveat:") && Catch::Contains("has L7 rules"));
+  CHECK_THAT(r.out, Catch::Contains("caveat:") && Catch::Contains("has L7 rules") && Catch::Contains("ask with --http METHOD PATH"));
+}
+
+TEST_CASE("CLI check -o json: a result carries the HTTP request judged", "[cli][http][check]") {
+  auto r = run_netreach({"check", "-o", "json", "-f", kManifests, "-e", "tests/conformance/http-l7-rules-decide-requests/expectations.yaml"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["results"][0]["http"]["method"] == "GET");
+  CHECK(doc["results"][0]["http"]["path"] == "/public");
+  CHECK(doc["results"][4].contains("http") == false);  // "prod connects (no request)"
+  CHECK(doc["results"][7]["http"]["headers"]["X-My-Header"] == "true");
 }
 
 TEST_CASE("CLI query --http: bad input is exit 2 with the field named", "[cli][http]") {
