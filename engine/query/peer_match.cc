@@ -235,6 +235,7 @@ void match_ports(const MatchContext& ctx, const PeerRule& rule, RuleMatchResult&
       resolved.name.clear();
       if (resolved.covers_number(ctx.port)) {
         out.port = Match::Yes;
+        out.port_entry = &pp;
         if (!out.description.empty()) out.description += ", ";
         out.description += fmt::format("port {} (named port `{}` = {})", ctx.port, pp.name, *number);
         return;
@@ -243,6 +244,7 @@ void match_ports(const MatchContext& ctx, const PeerRule& rule, RuleMatchResult&
     }
     if (pp.covers_number(ctx.port)) {
       out.port = Match::Yes;
+      out.port_entry = &pp;
       return;
     }
   }

@@ -39,6 +39,9 @@ struct RuleMatchResult {
   int score = 0;                       // closeness, for ranking near misses; < 0: allows nothing
   // toFQDNs: the DNS visibility decision behind the result, when one was made.
   std::shared_ptr<const DnsVisibility> dns;
+  // The toPorts entry that covers the port (null for an L3-only rule): its L7
+  // rules decide the request (docs/semantics.md#http-rules).
+  const PortProtocol* port_entry = nullptr;
 
   Match overall() const {
     if (peer == Match::No || port == Match::No) return Match::No;
