@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "query/peer_match.h"
+#include "query/peer_words.h"
 
 namespace netreach {
 namespace {
@@ -210,7 +211,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
         v.verdict = Verdict::Deny;
         v.decisive = m.element_ref ? *m.element_ref : pr.ref;
         v.reason = fmt::format("denied by {} {} ({}): {}", pr.ref.policy_display(), v.decisive->path,
-                               v.decisive->pos.to_string(), m.description);
+                               v.decisive->pos.to_string(), render_peer_reason(ctx, m).description);
         v.suggestion = fmt::format("deny rules win over every allow (docs/semantics.md#deny-wins): to let this flow through, narrow or remove {} in {}",
                                    pr.ref.path, pr.ref.policy_display());
         return v;
@@ -237,7 +238,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
     v.decisive = c.result.element_ref ? *c.result.element_ref : c.rule->ref;
     v.reason = fmt::format("{} by {} {} ({}) depending on a fact the input lacks: {}", what,
                            c.rule->ref.policy_display(), v.decisive->path, v.decisive->pos.to_string(),
-                           c.result.unknown_fact);
+                           render_peer_reason(ctx, c.result).unknown_fact);
   };
 
   if (allow) {
@@ -248,7 +249,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
     v.verdict = Verdict::Allow;
     v.decisive = allow->result.element_ref ? *allow->result.element_ref : allow->rule->ref;
     v.reason = fmt::format("allowed by {} {} ({}): {}", allow->rule->ref.policy_display(), v.decisive->path,
-                           v.decisive->pos.to_string(), allow->result.description);
+                           v.decisive->pos.to_string(), render_peer_reason(ctx, allow->result).description);
     add_caveats(*allow->rule, v.caveats);
     return v;
   }
@@ -288,7 +289,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
     nm.element = c.result.element_ref ? c.result.element_ref->path : "";
     nm.peer_matched = c.result.peer == Match::Yes;
     nm.port_matched = c.result.port == Match::Yes;
-    nm.reasons = c.result.reasons;
+    nm.reasons = render_peer_reason(ctx, c.result).reasons;
     v.near_misses.push_back(std::move(nm));
   }
   v.suggestion = suggest_rule(peer, d, port, protocol);
