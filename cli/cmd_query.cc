@@ -19,6 +19,9 @@ namespace {
 
 struct QueryArgs {
   std::string from, to, port, protocol;
+  std::vector<std::string> http;     // METHOD PATH
+  std::string host;
+  std::vector<std::string> headers;  // NAME=VALUE
   OutputArgs output;
   bool brief = false;
 };
@@ -32,6 +35,22 @@ int run_query(CommonArgs& common, const QueryArgs& args) {
   if (!model) return kExitBadInput;
   netreach::FlowQuery flow{args.from, args.to, args.port, std::nullopt};
   if (!parse_protocol_option(args.protocol, flow.protocol)) return kExitBadInput;
+  if (!args.http.empty()) {
+    netreach::HttpRequest request{args.http[0], args.http[1], std::nullopt, {}};
+    if (!args.host.empty()) request.host = args.host;
+    for (const auto& h : args.headers) {
+      auto eq = h.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        std::cerr << fmt::format("error: --header {} must be NAME=VALUE (e.g. --header X-Token=abc)\n", h);
+        return kExitBadInput;
+      }
+      request.headers.emplace_back(h.substr(0, eq), h.substr(eq + 1));
+    }
+    flow.http = std::move(request);
+  } else if (!args.host.empty() || !args.headers.empty()) {
+    std::cerr << "error: --host and --header describe the HTTP request of --http METHOD PATH; give --http too\n";
+    return kExitBadInput;
+  }
   auto result = netreach::query(*model, flow);
   if (!result) {
     print_diagnostics(result.errors(), false);
@@ -70,6 +89,11 @@ Command query_command(CommonArgs& common) {
             cmd->add_option("TO", args->to, "destination: NS/NAME, NS/KIND/NAME, NS/svc/NAME, an entity, an IP, fqdn:NAME")->required();
             cmd->add_option("-p,--port", args->port, "5555, 5555/TCP, 53/UDP, a named port such as http, or ICMP: icmp:8, icmp:EchoRequest, icmpv6:128")->required();
             cmd->add_option("--protocol", args->protocol, "TCP (default), UDP or SCTP");
+            cmd->add_option("--http", args->http, "judge this HTTP request against the port's rules.http: METHOD PATH (e.g. --http GET /public)")
+                ->expected(2)
+                ->type_name("METHOD PATH");
+            cmd->add_option("--host", args->host, "the request's Host header (with --http)");
+            cmd->add_option("--header", args->headers, "a request header NAME=VALUE (with --http; repeatable)");
             add_output_options(cmd, args->output, kQueryFormats, "text, or json: the verdict as data (docs/query-json.md)");
             cmd->add_flag("--brief", args->brief, "one line: the verdict, without the explanation");
             add_what_if_options(cmd, common.what_if);

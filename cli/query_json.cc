@@ -24,6 +24,7 @@ std::string near_miss_code(const netreach::NearMiss& miss) {
   if (!miss.peer_matched && !miss.port_matched) return "peer-and-port-do-not-match";
   if (!miss.peer_matched) return "peer-does-not-match";
   if (!miss.port_matched) return "port-does-not-match";
+  if (miss.request_checked) return "http-request-does-not-match";
   return "depends-on-missing-fact";
 }
 
@@ -70,14 +71,21 @@ json query_result_json(const netreach::QueryResult& result) {
     if (!flow.assumption.empty()) f["assumption"] = flow.assumption;
     flows.push_back(std::move(f));
   }
-  return {{"from", result.query.from},
-          {"to", result.query.to},
-          {"port", result.port},
-          {"protocol", std::string(netreach::to_string(result.protocol))},
-          {"verdict", std::string(netreach::to_string(result.verdict))},
-          {"headline", result.headline},
-          {"notes", result.notes},
-          {"flows", flows}};
+  json doc = {{"from", result.query.from},
+              {"to", result.query.to},
+              {"port", result.port},
+              {"protocol", std::string(netreach::to_string(result.protocol))},
+              {"verdict", std::string(netreach::to_string(result.verdict))},
+              {"headline", result.headline},
+              {"notes", result.notes},
+              {"flows", flows}};
+  if (const auto& http = result.query.http) {
+    json headers = json::object();
+    for (const auto& [k, v] : http->headers) headers[k] = v;
+    doc["http"] = {{"method", http->method}, {"path", http->path}, {"headers", headers}};
+    if (http->host) doc["http"]["host"] = *http->host;
+  }
+  return doc;
 }
 
 }  // namespace netreach_cli

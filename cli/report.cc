@@ -129,6 +129,10 @@ void CheckWriter::add(const netreach::CheckResult& r) {
         append_json_string(out, value);
         out += ',';
       }
+      const nlohmann::json result_json = query_result_json(r.result);
+      // The request judged, when the expectation names one (docs/semantics.md#http-rules).
+      if (result_json.contains("http"))
+        out += "\n      \"http\": " + result_json["http"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + ",";
       out += fmt::format("\n      \"passed\": {},", r.passed);
       if (e.pos.known()) {
         out += "\n      \"file\": ";
@@ -138,7 +142,7 @@ void CheckWriter::add(const netreach::CheckResult& r) {
       out += "\n      \"explanation\": ";
       append_json_string(out, netreach::render_text(r.result));
       std::string flows;
-      indent_lines(flows, query_result_json(r.result)["flows"].dump(2, ' ', false, nlohmann::json::error_handler_t::replace), "      ");
+      indent_lines(flows, result_json["flows"].dump(2, ' ', false, nlohmann::json::error_handler_t::replace), "      ");
       flows.pop_back();
       out += ",\n      \"flows\": " + flows.substr(6);
       out += "\n    }";

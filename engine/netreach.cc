@@ -15,6 +15,7 @@
 #include "load/var_substitution.h"
 #include "model/kinds.h"
 #include "query/query.h"
+#include "resolve/label_index.h"
 #include "resolve/model.h"
 #include "whatif/what_if.h"
 
@@ -191,22 +192,27 @@ bool may_create_pods(const std::string& api_version_kind) {
 // endpoint peer (which may also select reserved identities).
 std::vector<std::string> selectors_without_pods(const Model& model) {
   std::vector<std::string> out;
-  const auto& identities = model.identities.all();
-  auto selects = [&](const Selector& selector, bool pods_only) {
-    return std::any_of(identities.begin(), identities.end(), [&](const Identity& id) {
-      return (!pods_only || id.kind == IdentityKind::Pod) && selector.matches(id.labels);
-    });
-  };
-  for (const auto& policy : model.cluster.policies)
-    for (const auto& rule : policy.rules) {
-      if (!rule.node_selector && !selects(rule.subject, true))
+  // A rule's subjects are already matched (Model::rules_selecting, scoped to
+  // the policy's namespace); only pod identities count.
+  std::vector<std::vector<char>> subject_selects(model.cluster.policies.size());
+  for (size_t p = 0; p < model.cluster.policies.size(); ++p) subject_selects[p].assign(model.cluster.policies[p].rules.size(), 0);
+  for (const auto& identity : model.identities.all())
+    if (identity.kind == IdentityKind::Pod)
+      for (const RuleHandle& h : model.rules_selecting[identity.id]) subject_selects[h.policy][h.rule] = 1;
+  const LabelIndex labels(model.identities);
+  for (size_t p = 0; p < model.cluster.policies.size(); ++p) {
+    const Policy& policy = model.cluster.policies[p];
+    for (size_t r = 0; r < policy.rules.size(); ++r) {
+      const Rule& rule = policy.rules[r];
+      if (!rule.node_selector && !subject_selects[p][r])
         out.push_back(fmt::format("{} {} ({})", rule.ref.policy_display(), rule.ref.path, rule.ref.pos.to_string()));
       for (const auto* list : {&rule.ingress, &rule.ingress_deny, &rule.egress, &rule.egress_deny})
         for (const auto& peer : *list)
           for (size_t i = 0; i < peer.endpoints.size(); ++i)
-            if (!selects(peer.endpoints[i].selector, false))
+            if (!labels.any_match(peer.endpoints[i].selector, false))
               out.push_back(fmt::format("{} {} ({})", peer.ref.policy_display(), peer.ref.path, peer.ref.pos.to_string()));
     }
+  }
   return out;
 }
 

@@ -5,7 +5,7 @@
 #   bash scripts/setup.sh --build-only  what building, installing and packaging the tool needs
 set -euo pipefail
 build=(build-essential cmake ninja-build pkg-config git dpkg-dev
-       libyaml-dev libfmt-dev nlohmann-json3-dev libcli11-dev libboost-graph-dev)
+       libyaml-dev libfmt-dev nlohmann-json3-dev libcli11-dev libboost-graph-dev libre2-dev)
 tests=(catch2 libbenchmark-dev clang libclang-rt-14-dev
        time util-linux python3 python3-junitparser   # GNU time, setpriv, a real JUnit consumer
        chromium graphviz)                            # the HTML report opened in a browser, its drawings

@@ -21,14 +21,28 @@
 namespace netreach {
 namespace {
 
-// One pod (or reserved/external vertex) standing behind an output vertex.
-struct Member {
+// The pods (or the reserved/external vertex) standing behind an output
+// vertex, grouped by what the identity graph tells apart: pods with the same
+// identity and port shape are one group (on whichever nodes they run),
+// hostNetwork pods another. Only next to a hostNetwork pod does a pod's node
+// matter, so a group keeps its nodes as a set rather than a member per pod.
+struct Group {
   VertexId vertex = 0;  // its identity vertex (unused for hostNetwork pods)
   Target target;        // as a destination
   bool host_network = false;
-  std::string node;     // spec.nodeName, when known
   bool is_pod = false;
+  std::vector<uint32_t> nodes;  // interned spec.nodeName of its pods, sorted, each once
+  bool unknown_node = false;    // one of its pods has no spec.nodeName
 };
+
+// Do two sorted lists share an element?
+bool intersects(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i] == b[j]) return true;
+    a[i] < b[j] ? ++i : ++j;
+  }
+  return false;
+}
 
 // Folds the edges of several pod pairs into one workload edge.
 struct Fold {
@@ -50,15 +64,20 @@ class Projection {
     remote_ = m.identities.reserved(ReservedIdentity::RemoteNode);
   }
 
-  // What member a may send to member b, as a key: the identity edge (an
-  // index into edge_ports()) if they are on the same node and the one if
-  // they are not, the same index twice when placement is known or does not
-  // matter. Equal keys are equal values, so a caller folds each key once.
-  uint64_t pair_key(const Member& a, const Member& b) const {
+  // What the pods of group a may send to those of group b, as keys: the
+  // identity edge (an index into edge_ports()) if a pair is on the same node
+  // and the one if it is not, the same index twice when placement is known
+  // or does not matter. Appends each key the pairs give, once, in the order
+  // same node, other node, unknown placement. Equal keys are equal values,
+  // so a caller folds each key once.
+  void pair_keys(const Group& a, const Group& b, std::vector<uint64_t>& out) const {
     auto key = [](uint32_t same, uint32_t other) { return (uint64_t(same) << 32) | other; };
+    auto add = [&](uint64_t k) {
+      if (std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+    };
     if (!a.host_network && !b.host_network) {
       const uint32_t i = g_.edge_index(a.vertex, b.target);
-      return key(i, i);
+      return add(key(i, i));
     }
     auto as_placed = [&](bool same_node) {
       VertexId from = a.host_network ? (same_node ? host_ : remote_) : a.vertex;
@@ -66,12 +85,20 @@ class Projection {
       return g_.edge_index(from, to);
     };
     // Placement matters between two pods only (query.cc :: known_placement).
-    if (!a.is_pod || !b.is_pod) return key(as_placed(false), as_placed(false));
-    if (!a.node.empty() && !b.node.empty()) {
-      const uint32_t i = as_placed(a.node == b.node);
-      return key(i, i);
+    if (!a.is_pod || !b.is_pod) {
+      const uint32_t other = as_placed(false);
+      return add(key(other, other));
     }
-    return key(as_placed(true), as_placed(false));
+    // Pairs whose nodes are both known: on one node, when the groups share
+    // a node; on two, unless each group runs on the same single node.
+    const bool same = intersects(a.nodes, b.nodes);
+    const bool apart = !a.nodes.empty() && !b.nodes.empty() &&
+                       !(a.nodes.size() == 1 && b.nodes.size() == 1 && a.nodes[0] == b.nodes[0]);
+    const uint32_t on_same = same || a.unknown_node || b.unknown_node ? as_placed(true) : 0;
+    const uint32_t on_other = apart || a.unknown_node || b.unknown_node ? as_placed(false) : 0;
+    if (same) add(key(on_same, on_same));
+    if (apart) add(key(on_other, on_other));
+    if (a.unknown_node || b.unknown_node) add(key(on_same, on_other));
   }
 
   // The value of a pair_key().
@@ -90,8 +117,8 @@ class Projection {
     return out;
   }
 
-  // The identity vertices a member may send from (for candidate search).
-  void source_vertices(const Member& a, std::vector<VertexId>& out) const {
+  // The identity vertices a group may send from (for candidate search).
+  void source_vertices(const Group& a, std::vector<VertexId>& out) const {
     if (a.host_network) out.push_back(host_), out.push_back(remote_);
     else out.push_back(a.vertex);
   }
@@ -154,9 +181,9 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
   const IdentityGraph g = IdentityGraph::build(model);
   Projection projection(model, g);
 
-  // Output vertices and the members behind each.
+  // Output vertices and the groups behind each.
   ClusterGraph out;
-  std::vector<std::vector<Member>> members;
+  std::vector<std::vector<Group>> members;
   std::map<std::string, size_t> index;  // id -> output vertex
   auto vertex = [&](std::string id, std::string kind, std::string ns, std::string endpoint = "") -> size_t {
     auto [it, inserted] = index.emplace(id, out.vertices.size());
@@ -167,25 +194,33 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
     }
     return it->second;
   };
+  std::unordered_map<std::string_view, uint32_t> node_ids;
   for (size_t i = 0; i < cluster.pods.size(); ++i) {
     const Pod& pod = cluster.pods[i];
     if (!wanted(pod.namespace_)) continue;
     auto [id, kind] = vertex_of(cluster, pod);
     size_t v = vertex(std::move(id), kind, pod.namespace_);
-    Member mem;
-    mem.is_pod = true;
-    mem.host_network = pod.host_network;
-    mem.node = pod.node_name;
-    if (!pod.host_network) {
-      mem.target = g.target_of(model, i);
-      mem.vertex = mem.target.vertex;
-    }
+    const Target target = pod.host_network ? Target{} : g.target_of(model, i);
     auto& list = members[v];
-    bool seen = std::any_of(list.begin(), list.end(), [&](const Member& m) {
-      return m.host_network == mem.host_network && m.node == mem.node && m.target == mem.target;
+    auto group = std::find_if(list.begin(), list.end(), [&](const Group& m) {
+      return m.host_network == pod.host_network && m.target == target;
     });
-    if (!seen) list.push_back(std::move(mem));
+    if (group == list.end()) {
+      Group mem;
+      mem.is_pod = true;
+      mem.host_network = pod.host_network;
+      mem.target = target;
+      mem.vertex = target.vertex;
+      group = list.insert(list.end(), std::move(mem));
+    }
+    if (pod.node_name.empty()) group->unknown_node = true;
+    else group->nodes.push_back(node_ids.try_emplace(pod.node_name, uint32_t(node_ids.size())).first->second);
   }
+  for (auto& list : members)
+    for (Group& group : list) {
+      std::sort(group.nodes.begin(), group.nodes.end());
+      group.nodes.erase(std::unique(group.nodes.begin(), group.nodes.end()), group.nodes.end());
+    }
   if (query.external) {
     for (VertexId v = 0; v < g.vertices().size(); ++v) {
       const PeerVertex& pv = g.vertices()[v];
@@ -193,7 +228,7 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
       const bool reserved = pv.kind == PeerVertex::Kind::Identity && model.identities[pv.identity].kind == IdentityKind::Reserved;
       if (pv.kind == PeerVertex::Kind::Identity && !reserved) continue;
       const char* kind = pv.kind == PeerVertex::Kind::Address ? "cidr" : pv.kind == PeerVertex::Kind::Fqdn ? "fqdn" : "entity";
-      Member mem;
+      Group mem;
       mem.vertex = v;
       mem.target = Target{v, 0};
       std::string endpoint = pv.kind == PeerVertex::Kind::Address ? pv.atom.representative.to_string() : pv.display;
@@ -206,9 +241,14 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return out.vertices[a].id < out.vertices[b].id; });
 
-  // Which output vertices stand behind each destination target.
-  std::unordered_map<uint64_t, std::vector<size_t>> behind;
-  auto key = [](Target t) { return (uint64_t(t.vertex) << 32) | t.shape; };
+  // Which output vertices stand behind each target class (each once).
+  std::vector<std::vector<uint32_t>> behind(g.target_class_count());
+  auto stands_behind = [&](Target t, size_t v) {
+    const auto tc = g.target_class(t);
+    if (tc == IdentityGraph::kNoTargetClass) return;
+    auto& list = behind[tc];
+    if (list.empty() || list.back() != v) list.push_back(uint32_t(v));
+  };
   const VertexId host = model.identities.reserved(ReservedIdentity::Host);
   const VertexId remote = model.identities.reserved(ReservedIdentity::RemoteNode);
   // Vertices with a member whose ingress enforces nothing: every
@@ -217,18 +257,24 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
   std::vector<size_t> open_to_all;
   for (size_t v = 0; v < members.size(); ++v) {
     bool open = false;
-    for (const Member& mem : members[v]) {
+    for (const Group& mem : members[v]) {
       if (mem.host_network) {
-        behind[key(Target{host, 0})].push_back(v);
-        behind[key(Target{remote, 0})].push_back(v);
+        stands_behind(Target{host, 0}, v);
+        stands_behind(Target{remote, 0}, v);
         open = open || g.unrestricted_receiver(Target{host, 0}) || g.unrestricted_receiver(Target{remote, 0});
       } else {
-        behind[key(mem.target)].push_back(v);
+        stands_behind(mem.target, v);
         open = open || g.unrestricted_receiver(mem.target);
       }
     }
     if (open) open_to_all.push_back(v);
   }
+  // A vertex whose pods all carry one identity and port shape, outside the
+  // host network (on whatever nodes: placement matters only next to a
+  // hostNetwork pod): between two of these the workload edge is the
+  // identity edge, known as soon as the candidate is found.
+  std::vector<char> single(members.size());
+  for (size_t v = 0; v < members.size(); ++v) single[v] = members[v].size() == 1 && !members[v][0].host_network;
 
   // Edges between two entities, address blocks or names say nothing about
   // the cluster's policy (at most an ingress or health endpoint's default):
@@ -251,35 +297,49 @@ Result<ClusterGraph> cluster_graph(const Model& model, const ClusterGraphQuery& 
   std::vector<IndexEdge> edges;
   PortsTable port_sets(out.port_sets);
   std::vector<char> candidate(out.vertices.size(), 0);
+  // For a single `from` and a single candidate: the identity edge between
+  // them, from the out edge that found the candidate (kUnset: not yet).
+  constexpr uint32_t kUnset = UINT32_MAX;
+  std::vector<uint32_t> found_edge(out.vertices.size(), kUnset);
   std::vector<size_t> candidates;
   std::vector<VertexId> sources;
   for (size_t from : order) {
     candidates.clear();
     sources.clear();
-    for (const Member& a : members[from]) projection.source_vertices(a, sources);
+    for (const Group& a : members[from]) projection.source_vertices(a, sources);
     auto add_candidate = [&](size_t to) {
       if (!candidate[to]) candidate[to] = 1, candidates.push_back(to);
     };
+    const bool single_from = single[from];
     for (VertexId s : sources) {
       for (const auto& e : g.out_edges(s))
-        for (const Target& t : g.targets(e.to))
-          if (auto it = behind.find(key(t)); it != behind.end())
-            for (size_t to : it->second) add_candidate(to);
+        for (uint32_t to : behind[e.to]) {
+          add_candidate(to);
+          if (single_from && single[to]) found_edge[to] = e.ports;
+        }
+      // Unrestricted sender to unrestricted receiver: every port (these
+      // edges are not stored, IdentityGraph::out_edges).
       if (g.unrestricted_sender(s))
-        for (size_t to : open_to_all) add_candidate(to);
+        for (size_t to : open_to_all) {
+          add_candidate(to);
+          if (single_from && single[to]) found_edge[to] = 1;
+        }
     }
     std::sort(candidates.begin(), candidates.end(), [&](size_t a, size_t b) { return rank[a] < rank[b]; });
     for (size_t to : candidates) {
       candidate[to] = 0;
+      const uint32_t found = found_edge[to];
+      found_edge[to] = kUnset;
       if (to == from || (!is_pod_vertex[from] && !is_pod_vertex[to])) continue;
       // The member pairs' values, each distinct one folded once, in the
       // order first met (the first unknown part names the fact).
       pair_keys.clear();
-      for (const Member& a : members[from])
-        for (const Member& b : members[to]) {
-          const uint64_t k = projection.pair_key(a, b);
-          if (std::find(pair_keys.begin(), pair_keys.end(), k) == pair_keys.end()) pair_keys.push_back(k);
-        }
+      if (found != kUnset) {
+        pair_keys.push_back((uint64_t(found) << 32) | found);
+      } else {
+        for (const Group& a : members[from])
+          for (const Group& b : members[to]) projection.pair_keys(a, b, pair_keys);
+      }
       if (pair_keys.empty()) continue;
       const ClusterGraph::Ports* value = nullptr;
       const uint32_t plain = uint32_t(pair_keys[0]);

@@ -4,27 +4,28 @@
 #include <map>
 #include <unordered_map>
 
+#include <boost/container/small_vector.hpp>
 #include <fmt/format.h>
 
 #include "query/peer_match.h"
 #include "query/peer_words.h"
+#include "resolve/label_index.h"
 
 namespace netreach {
 namespace {
 
 // A peer element matched against every vertex: `yes` it selects, `maybe` it
-// may select (depending on `fact`). Sorted vertex ids.
+// may select (depending on `fact`). Sorted vertex ids. A rule element with
+// several selectors or entities selects the union of theirs: it lists them
+// as `parts` (sets with no parts of their own) instead of a copy of their
+// vertices, since a namespace selector's set can hold thousands of
+// identities and many rules name the same ones.
 struct PeerSet {
   bool all = false;  // every vertex (an L3 wildcard)
   std::vector<VertexId> yes;
+  std::vector<uint32_t> parts;  // peer sets whose `yes` are also this set's
   std::vector<VertexId> maybe;
   std::string fact;
-
-  Match at(VertexId v) const {
-    if (all || std::binary_search(yes.begin(), yes.end(), v)) return Match::Yes;
-    if (std::binary_search(maybe.begin(), maybe.end(), v)) return Match::Maybe;
-    return Match::No;
-  }
 };
 
 void sort_unique(std::vector<VertexId>& v) {
@@ -159,7 +160,8 @@ std::optional<PortSet> numeric_ports(const PeerRule& pr) {
 
 class IdentityGraphBuilder {
  public:
-  IdentityGraphBuilder(const Model& m, bool record_one_sided) : m_(m), record_one_sided_(record_one_sided) {}
+  IdentityGraphBuilder(const Model& m, bool record_one_sided)
+      : m_(m), record_one_sided_(record_one_sided), labels_(m.identities) {}
 
   IdentityGraph build() {
     make_vertices();
@@ -177,8 +179,7 @@ class IdentityGraphBuilder {
   std::unordered_map<std::string, uint32_t> selector_sets_;  // canonical selector text -> peer set
   std::unordered_map<const PeerRule*, uint32_t> rule_sets_;  // peer rules without requires
   std::map<Entity, uint32_t> entity_sets_;
-  // Identity postings: label key -> value -> identities (any source).
-  std::unordered_map<std::string_view, std::unordered_map<std::string_view, std::vector<IdentityId>>> postings_;
+  const LabelIndex labels_;
   std::vector<PortTable> shape_tables_;  // per (identity, shape), flattened through shape_base_
   std::vector<uint32_t> shape_base_;
   std::vector<const Pod*> shape_pod_;    // a pod of each shape (for the per-flow fallback)
@@ -234,8 +235,6 @@ class IdentityGraphBuilder {
       externals_.push_back(g_.vertices_.size());
       g_.vertices_.push_back(std::move(v));
     }
-    for (const auto& identity : ids)
-      for (const auto& label : identity.labels.labels()) postings_[label.key][label.value].push_back(identity.id);
   }
 
   // Destinations of each pod identity: one per distinct named-port table.
@@ -291,31 +290,12 @@ class IdentityGraphBuilder {
     }
   }
 
-  // The identities that can satisfy the selector: those with the label of
-  // its narrowest In requirement, else all.
+  // The identities that can satisfy the selectors (LabelIndex), else all.
   std::vector<IdentityId> candidates(const std::vector<const Selector*>& selectors) {
-    const Requirement* best = nullptr;
-    size_t best_count = SIZE_MAX;
-    for (const Selector* sel : selectors)
-      for (const auto& req : sel->requirements) {
-        if (req.op != SelectorOp::In) continue;
-        size_t count = 0;
-        if (auto k = postings_.find(req.key.key); k != postings_.end())
-          for (const auto& value : req.values)
-            if (auto ids = k->second.find(value); ids != k->second.end()) count += ids->second.size();
-        if (count < best_count) best = &req, best_count = count;
-      }
+    if (auto narrowed = labels_.candidates(selectors)) return std::move(*narrowed);
     std::vector<IdentityId> out;
-    if (!best) {
-      out.reserve(m_.identities.size());
-      for (const auto& identity : m_.identities.all()) out.push_back(identity.id);
-      return out;
-    }
-    if (auto k = postings_.find(best->key.key); k != postings_.end())
-      for (const auto& value : best->values)
-        if (auto ids = k->second.find(value); ids != k->second.end()) out.insert(out.end(), ids->second.begin(), ids->second.end());
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
+    out.reserve(m_.identities.size());
+    for (const auto& identity : m_.identities.all()) out.push_back(identity.id);
     return out;
   }
 
@@ -345,10 +325,32 @@ class IdentityGraphBuilder {
     return entity_sets_[e] = add_set(std::move(s));
   }
 
-  std::vector<VertexId> union_of(const std::vector<uint32_t>& sets) {
-    std::vector<VertexId> out;
-    for (uint32_t s : sets) out.insert(out.end(), peer_sets_[s].yes.begin(), peer_sets_[s].yes.end());
-    return out;
+  Match at(const PeerSet& s, VertexId v) const {
+    auto has = [v](const std::vector<VertexId>& list) { return std::binary_search(list.begin(), list.end(), v); };
+    if (s.all || has(s.yes)) return Match::Yes;
+    for (uint32_t part : s.parts)
+      if (has(peer_sets_[part].yes)) return Match::Yes;
+    if (has(s.maybe)) return Match::Maybe;
+    return Match::No;
+  }
+
+  // Every vertex the set selects (`yes` and its parts'), unsorted.
+  template <typename F>
+  void for_each_yes(const PeerSet& s, F&& f) const {
+    for (VertexId v : s.yes) f(v);
+    for (uint32_t part : s.parts)
+      for (VertexId v : peer_sets_[part].yes) f(v);
+  }
+
+  // The union of leaf sets (selector or entity sets): one of them alone is
+  // itself, else a set of parts.
+  uint32_t union_of(std::vector<uint32_t> sets) {
+    std::sort(sets.begin(), sets.end());
+    sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
+    if (sets.size() == 1) return sets[0];
+    PeerSet s;
+    s.parts = std::move(sets);
+    return add_set(std::move(s));
   }
 
   // The peers of one rule element (match_peer_rule's peer decision, over all
@@ -373,14 +375,12 @@ class IdentityGraphBuilder {
       case PeerKind::Endpoints: {
         std::vector<uint32_t> sets;
         for (const auto& ep : pr.endpoints) sets.push_back(selector_set(ep.selector, requires_));
-        s.yes = union_of(sets);
-        break;
+        return union_of(std::move(sets));
       }
       case PeerKind::Entities: {
         std::vector<uint32_t> sets;
         for (const auto& e : pr.entities) sets.push_back(entity_set(e.entity));
-        s.yes = union_of(sets);
-        break;
+        return union_of(std::move(sets));
       }
       case PeerKind::Cidr: {
         if (!pr.cidr_groups.empty()) {
@@ -426,7 +426,9 @@ class IdentityGraphBuilder {
           s.all = pr.has_to_ports || pr.has_icmps;  // no Service left: an L3 wildcard with toPorts or icmps (query/peer_match.cc)
           break;
         }
-        s.yes = union_of(sets);
+        std::sort(sets.begin(), sets.end());
+        sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
+        s.parts = std::move(sets);
         if (selectorless > 0) {
           s.maybe = externals_;
           s.fact = "the addresses of a Service without selector (its EndpointSlices are not evaluated)";
@@ -580,7 +582,7 @@ class IdentityGraphBuilder {
     // means those ports (or types).
     const bool agree_somewhere = !(mine_allowed.allowed & open).empty();
     for (const Term& t : mine.terms) {
-      if (t.deny || peer_sets_[t.peers].all || peer_sets_[t.peers].at(peer) != Match::Yes) continue;
+      if (t.deny || peer_sets_[t.peers].all || at(peer_sets_[t.peers], peer) != Match::Yes) continue;
       if (agree_somewhere && !t.rule->has_to_ports && !t.rule->has_icmps) continue;
       PortSet lost = (t.ports & mine_allowed.allowed) - open;
       if (!lost.empty()) out.push_back({from, to, d, t.rule, std::move(lost)});
@@ -592,7 +594,7 @@ class IdentityGraphBuilder {
     Accumulator a;
     for (const Term& t : egress.terms) {
       const PeerSet& ps = peer_sets_[t.peers];
-      a.add(t, ps.at(dst), ps.fact);
+      a.add(t, at(ps, dst), ps.fact);
     }
     return decide(egress.mode, a, false);
   }
@@ -694,13 +696,36 @@ class IdentityGraphBuilder {
     }
   };
 
-  std::vector<Accumulator> row_acc_;
+  // What touched each peer class while one row is made, in order: a term of
+  // the side (index * 2, + 1 for a maybe) or an entry of row_extras_ (with
+  // kExtra set). Classes touched alike get the same value, so each distinct
+  // list is decided once per row: a namespace selector touches thousands of
+  // classes alike, and deciding is PortSet algebra.
+  static constexpr uint32_t kExtra = 0x80000000u;
+  struct Extra {
+    const Term* term;
+    Match match;
+    std::string fact;
+  };
+  std::vector<boost::container::small_vector<uint32_t, 4>> row_touches_;
   std::vector<char> row_touched_;
   std::vector<uint32_t> row_touched_list_;
+  std::vector<Extra> row_extras_;
+  struct TouchesHash {
+    size_t operator()(const boost::container::small_vector<uint32_t, 4>& v) const {
+      size_t h = v.size();
+      for (uint32_t x : v) h = h * 1000003u ^ x;
+      return h;
+    }
+  };
+  std::unordered_map<boost::container::small_vector<uint32_t, 4>, uint32_t, TouchesHash> row_memo_;
 
-  Accumulator& touch(uint32_t cls) {
+  void touch(uint32_t cls, uint32_t code) {
     if (!row_touched_[cls]) row_touched_[cls] = 1, row_touched_list_.push_back(cls);
-    return row_acc_[cls];
+    auto& list = row_touches_[cls];
+    // The parts of a union add the same term again: once is enough
+    // (Accumulator::add unites).
+    if (list.empty() || list.back() != code) list.push_back(code);
   }
 
   // The side's row. For egress with toFQDNs, `subject` is the source vertex
@@ -713,14 +738,17 @@ class IdentityGraphBuilder {
       return row;
     }
     Accumulator everyone;  // terms over every peer
-    for (const Term& t : side.terms) {
+    for (uint32_t i = 0; i < side.terms.size(); ++i) {
+      const Term& t = side.terms[i];
       const PeerSet& ps = peer_sets_[t.peers];
       if (ps.all) {
         everyone.add(t, Match::Yes, ps.fact);
         continue;
       }
-      for (uint32_t c : class_sets_yes_[t.peers]) touch(c).add(t, Match::Yes, ps.fact);
-      for (uint32_t c : class_sets_maybe_[t.peers]) touch(c).add(t, Match::Maybe, ps.fact);
+      for (uint32_t c : class_sets_yes_[t.peers]) touch(c, i * 2);
+      for (uint32_t part : ps.parts)
+        for (uint32_t c : class_sets_yes_[part]) touch(c, i * 2);
+      for (uint32_t c : class_sets_maybe_[t.peers]) touch(c, i * 2 + 1);
     }
     if (subject) {
       const Pod* pod = shape_pod_[shape_base_[*subject]];
@@ -731,33 +759,55 @@ class IdentityGraphBuilder {
         for (const auto& [name, v] : g_.fqdns_) {
           std::string fact;
           Match m = external_peer(*t.rule, v, fact, *subject, pod, rules);
-          touch(peer_class_[v]).add(t, m, fact);
+          row_extras_.push_back({&t, m, std::move(fact)});
+          touch(peer_class_[v], kExtra | uint32_t(row_extras_.size() - 1));
         }
         // An address against toFQDNs: unknown (does DNS answer the name
         // with it?) only when the subject's lookups are visible to the
         // proxy; the same for every address, so one atom decides.
         std::string fact;
         Match m = external_peer(*t.rule, externals_.front(), fact, *subject, pod, rules);
+        row_extras_.push_back({&t, m, std::move(fact)});
+        const uint32_t code = kExtra | uint32_t(row_extras_.size() - 1);
         for (VertexId v : externals_)
-          if (g_.vertices_[v].kind == PeerVertex::Kind::Address) touch(peer_class_[v]).add(t, m, fact);
+          if (g_.vertices_[v].kind == PeerVertex::Kind::Address) touch(peer_class_[v], code);
       }
     }
     const bool local_host = d == Direction::Ingress && m_.options.allow_localhost;
-    if (local_host) touch(host_class_);
+    if (local_host && !row_touched_[host_class_]) row_touched_[host_class_] = 1, row_touched_list_.push_back(host_class_);
     row.fallback = intern(decide(side.mode, everyone, false));
+    auto value = [&](const boost::container::small_vector<uint32_t, 4>& touches, bool host) {
+      Accumulator a = everyone;
+      for (uint32_t code : touches) {
+        if (code & kExtra) {
+          const Extra& e = row_extras_[code & ~kExtra];
+          a.add(*e.term, e.match, e.fact);
+        } else {
+          const Term& t = side.terms[code / 2];
+          a.add(t, code % 2 ? Match::Maybe : Match::Yes, peer_sets_[t.peers].fact);
+        }
+      }
+      return intern(decide(side.mode, a, host));
+    };
     std::sort(row_touched_list_.begin(), row_touched_list_.end());
     row.entries.reserve(row_touched_list_.size());
     for (uint32_t c : row_touched_list_) {
-      Accumulator a = everyone;
-      const Accumulator& mine = row_acc_[c];
-      a.allow_yes |= mine.allow_yes, a.allow_maybe |= mine.allow_maybe;
-      a.deny_yes |= mine.deny_yes, a.deny_maybe |= mine.deny_maybe;
-      if (a.fact.empty()) a.fact = mine.fact;
-      row.entries.emplace_back(c, intern(decide(side.mode, a, local_host && c == host_class_)));
-      row_acc_[c] = Accumulator{};
+      auto& touches = row_touches_[c];
+      uint32_t v;
+      if (local_host && c == host_class_) {
+        v = value(touches, true);
+      } else {
+        auto [it, inserted] = row_memo_.try_emplace(touches, 0);
+        if (inserted) it->second = value(touches, false);
+        v = it->second;
+      }
+      row.entries.emplace_back(c, v);
+      touches.clear();
       row_touched_[c] = 0;
     }
     row_touched_list_.clear();
+    row_extras_.clear();
+    row_memo_.clear();
     return row;
   }
 
@@ -824,9 +874,14 @@ class IdentityGraphBuilder {
       egress_class_of[src] = cls->second;
     }
 
-    // Every peer set is known now (side_policy made them).
+    // Every peer set is known now (side_policy made them). From here on the
+    // rows need only the sets' classes; lint's one-sided flows (built below)
+    // still ask which vertices a set holds. At the envelope's size the sets'
+    // vertices are a few hundred MB that the edges would otherwise sit on.
     make_peer_classes();
-    row_acc_.assign(class_count_, Accumulator{});
+    if (!record_one_sided_)
+      for (PeerSet& ps : peer_sets_) ps.yes = {}, ps.maybe = {};
+    row_touches_.assign(class_count_, {});
     row_touched_.assign(class_count_, 0);
 
     std::vector<Row> ingress_rows;
@@ -898,6 +953,9 @@ class IdentityGraphBuilder {
       g_.source_class_[src] = it->second;
       source_members[it->second].push_back(src);
     }
+
+    // Every row is made: the classes of the peer sets are no longer needed.
+    class_sets_yes_ = {}, class_sets_maybe_ = {};
 
     // Edges of each source class.
     g_.out_.resize(source_class_key.size());
@@ -987,14 +1045,14 @@ class IdentityGraphBuilder {
         if (ingress.mode != SideMode::DefaultDeny) continue;
         std::vector<VertexId> named;
         for (const Term& t : ingress.terms)
-          if (!t.deny && !peer_sets_[t.peers].all) named.insert(named.end(), peer_sets_[t.peers].yes.begin(), peer_sets_[t.peers].yes.end());
+          if (!t.deny && !peer_sets_[t.peers].all) for_each_yes(peer_sets_[t.peers], [&](VertexId v) { named.push_back(v); });
         sort_unique(named);
         for (VertexId src : named) {
           if (!is_pod_vertex(src) || egress_class_of[src] == IdentityGraph::kNone) continue;
           const SidePolicy& egress = egress_policies[egress_class_of[src]];
           if (egress.mode == SideMode::AllowAll) continue;
           Accumulator b;
-          for (const Term& t : ingress.terms) b.add(t, peer_sets_[t.peers].at(src), peer_sets_[t.peers].fact);
+          for (const Term& t : ingress.terms) b.add(t, at(peer_sets_[t.peers], src), peer_sets_[t.peers].fact);
           EdgePorts in = decide(ingress.mode, b, false);
           record_one_sided(ingress, in, egress_towards(egress, dst), src, src, Target{dst, s}, Direction::Ingress, g_.one_sided_);
         }
@@ -1051,11 +1109,15 @@ bool IdentityGraph::unrestricted_receiver(Target to) const {
   return tc != kNone && unrestricted_target_class_[tc];
 }
 
+IdentityGraph::TargetClass IdentityGraph::target_class(Target to) const {
+  if (to.vertex >= shape_count_.size() || to.shape >= shape_count_[to.vertex]) return kNoTargetClass;
+  return target_class_[shape_base_[to.vertex] + to.shape];
+}
+
 uint32_t IdentityGraph::edge_index(VertexId from, Target to) const {
   if (from >= source_class_.size() || source_class_[from] == kNone) return 0;
-  if (to.vertex >= shape_count_.size() || to.shape >= shape_count_[to.vertex]) return 0;
-  const uint32_t tc = target_class_[shape_base_[to.vertex] + to.shape];
-  if (tc == kNone) return 0;
+  const uint32_t tc = target_class(to);
+  if (tc == kNoTargetClass) return 0;
   const uint32_t sc = source_class_[from];
   if (unrestricted_source_class_[sc] && unrestricted_target_class_[tc]) return 1;
   const auto& edges = out_[sc];

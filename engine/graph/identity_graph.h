@@ -125,7 +125,11 @@ class IdentityGraph {
   // Destinations that no policy tells apart: the same peer class and the
   // same ingress policy. Edges are kept per source class and target class.
   using TargetClass = uint32_t;
+  static constexpr TargetClass kNoTargetClass = UINT32_MAX;
+  size_t target_class_count() const { return class_targets_.size(); }
   const std::vector<Target>& targets(TargetClass c) const { return class_targets_[c]; }
+  // The class of a destination; kNoTargetClass for a vertex that receives nothing.
+  TargetClass target_class(Target to) const;
   struct OutEdge {
     TargetClass to;
     uint32_t ports;  // index into edge_ports()

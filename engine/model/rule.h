@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "model/cidr.h"
+#include "model/http_rule.h"
 #include "model/labels.h"
 #include "model/protocol.h"
 #include "model/rule_ref.h"
@@ -59,6 +60,10 @@ struct PortProtocol {
   // go through Cilium's DNS proxy, which lets these names through and learns
   // their addresses for toFQDNs (docs/semantics.md#fqdn-peers). Empty: no DNS visibility here.
   std::vector<FqdnPeer> dns;
+  // The L7 rules of its toPorts item: `l7` for any kind (http, kafka, dns,
+  // l7proto), `http` the HTTP ones (ORed: a request passes when one matches).
+  bool l7 = false;
+  std::vector<HttpRule> http;
 
   bool is_named() const { return !name.empty(); }
   // Numeric ports only: does [port, end_port] contain p (port 0 = every port)?

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/http_rule.h"
 #include "model/protocol.h"
 #include "model/rule_ref.h"
 
@@ -23,6 +24,10 @@ struct FlowQuery {
   std::string to;                      // ENDPOINT
   std::string port;                    // "5555", "5555/TCP", "53/UDP", "http"
   std::optional<Protocol> protocol;    // overrides/adds the protocol; default TCP
+  // The HTTP request, when asked: an allow whose port carries rules.http is
+  // then decided by them (docs/semantics.md#http-rules); without it such an
+  // allow holds with the L7 rules listed as a caveat.
+  std::optional<HttpRequest> http = std::nullopt;
 };
 
 // A rule that did not match, and why, in plain words.
@@ -31,6 +36,7 @@ struct NearMiss {
   std::string element;                // the peer element path, or empty
   bool peer_matched = false;
   bool port_matched = false;
+  bool request_checked = false;       // peer and port match, an HTTP rule refuses the request
   std::vector<std::string> reasons;   // "this selector is scoped to namespace ..."
 };
 

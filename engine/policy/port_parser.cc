@@ -40,12 +40,6 @@ bool fqdn_text_ok(const std::string& text, bool pattern) {
   return true;
 }
 
-void parse_string_list(ParseContext& ctx, MapReader& reader, std::string_view key) {
-  if (const YamlNode* seq = reader.sequence(key))
-    for (size_t i = 0; i < seq->items().size(); ++i)
-      read_string(ctx, seq->items()[i], index_path(reader.child(key), i));
-}
-
 void parse_secret(ParseContext& ctx, const YamlNode& node, const std::string& path) {
   if (!expect_mapping(ctx, node, path)) return;
   MapReader r(ctx, node, path);
@@ -96,40 +90,75 @@ void parse_listener(ParseContext& ctx, const YamlNode& node, const std::string& 
   r.finish();
 }
 
-L7Summary parse_l7_rules(ParseContext& ctx, const YamlNode& node, const std::string& path,
-                         std::vector<FqdnPeer>& dns_out) {
+// An HTTP rule's method, path or host: a regular expression in RE2 syntax
+// (Envoy is given them as google_re2 safe_regex matchers, pkg/envoy/server.go
+// :: getHTTPRule; the agent compiles path and method with Go's regexp, which
+// is RE2 too: pkg/policy/api/http.go :: PortRuleHTTP.Sanitize).
+void check_http_regex(ParseContext& ctx, MapReader& r, std::string_view key, std::string& out) {
+  auto text = r.string(key);
+  if (!text) return;
+  std::string problem = http_regex_problem(*text);
+  if (!problem.empty())
+    ctx.reject(Rejecter::Agent, r.get(key)->pos(), r.child(key),
+               fmt::format("invalid regular expression \"{}\": {} (RE2 syntax, docs/semantics.md#http-rules)", *text, problem));
+  out = *text;
+}
+
+void parse_http_rule(ParseContext& ctx, const YamlNode& node, const std::string& path, const RuleRef& base,
+                     std::vector<HttpRule>& out) {
+  if (!expect_mapping(ctx, node, path)) return;
+  MapReader h(ctx, node, path);
+  HttpRule rule;
+  rule.ref = derive_ref(base, path, node.pos());
+  check_http_regex(ctx, h, "path", rule.path);
+  check_http_regex(ctx, h, "method", rule.method);
+  check_http_regex(ctx, h, "host", rule.host);
+  if (const YamlNode* seq = h.sequence("headers"))
+    for (size_t i = 0; i < seq->items().size(); ++i)
+      if (auto text = read_string(ctx, seq->items()[i], index_path(h.child("headers"), i))) rule.headers.push_back(*text);
+  if (const YamlNode* hm = h.sequence("headerMatches")) {
+    for (size_t j = 0; j < hm->items().size(); ++j) {
+      std::string mp = index_path(h.child("headerMatches"), j);
+      if (!expect_mapping(ctx, hm->items()[j], mp)) continue;
+      MapReader m(ctx, hm->items()[j], mp);
+      HttpHeaderMatch match;
+      match.ref = derive_ref(base, mp, hm->items()[j].pos());
+      auto name = m.string("name");
+      if (!m.get("name"))
+        ctx.reject(Rejecter::ApiServer, hm->items()[j].pos(), m.child("name"), "name is required");
+      else if (name && name->empty())
+        ctx.reject(Rejecter::Agent, m.get("name")->pos(), m.child("name"), "header name missing (pkg/policy/api/http.go :: PortRuleHTTP.Sanitize)");
+      if (name) match.name = *name;
+      if (auto value = m.string("value")) match.value = *value;
+      if (const YamlNode* sec = m.get("secret")) {
+        parse_secret(ctx, *sec, m.child("secret"));
+        const YamlNode* sn = sec->is_mapping() ? sec->find("name") : nullptr;
+        const YamlNode* sns = sec->is_mapping() ? sec->find("namespace") : nullptr;
+        match.secret = fmt::format("{}{}", sns ? sns->text() + "/" : std::string(), sn ? sn->text() : std::string());
+      }
+      if (auto mm = m.string("mismatch")) {
+        if (*mm != "LOG" && *mm != "ADD" && *mm != "DELETE" && *mm != "REPLACE")
+          ctx.reject(Rejecter::ApiServer, m.get("mismatch")->pos(), m.child("mismatch"),
+                     fmt::format("unknown mismatch action \"{}\" (expected LOG, ADD, DELETE or REPLACE)", *mm));
+        match.mismatch = *mm;
+      }
+      m.finish();
+      rule.header_matches.push_back(std::move(match));
+    }
+  }
+  h.finish();
+  out.push_back(std::move(rule));
+}
+
+L7Summary parse_l7_rules(ParseContext& ctx, const YamlNode& node, const std::string& path, const RuleRef& base,
+                         std::vector<FqdnPeer>& dns_out, std::vector<HttpRule>& http_out) {
   L7Summary s;
   if (!expect_mapping(ctx, node, path)) return s;
   MapReader r(ctx, node, path);
   if (const YamlNode* http = r.sequence("http")) {
     s.http = !http->items().empty();
-    for (size_t i = 0; i < http->items().size(); ++i) {
-      std::string p = index_path(r.child("http"), i);
-      if (!expect_mapping(ctx, http->items()[i], p)) continue;
-      MapReader h(ctx, http->items()[i], p);
-      h.string("path");
-      h.string("method");
-      h.string("host");
-      parse_string_list(ctx, h, "headers");
-      if (const YamlNode* hm = h.sequence("headerMatches")) {
-        for (size_t j = 0; j < hm->items().size(); ++j) {
-          std::string mp = index_path(h.child("headerMatches"), j);
-          if (!expect_mapping(ctx, hm->items()[j], mp)) continue;
-          MapReader m(ctx, hm->items()[j], mp);
-          if (!m.string("name") && !m.get("name"))
-            ctx.reject(Rejecter::ApiServer, hm->items()[j].pos(), m.child("name"), "name is required");
-          m.string("value");
-          if (const YamlNode* sec = m.get("secret")) parse_secret(ctx, *sec, m.child("secret"));
-          if (auto mm = m.string("mismatch")) {
-            if (*mm != "LOG" && *mm != "ADD" && *mm != "DELETE" && *mm != "REPLACE")
-              ctx.reject(Rejecter::ApiServer, m.get("mismatch")->pos(), m.child("mismatch"),
-                         fmt::format("unknown mismatch action \"{}\" (expected LOG, ADD, DELETE or REPLACE)", *mm));
-          }
-          m.finish();
-        }
-      }
-      h.finish();
-    }
+    for (size_t i = 0; i < http->items().size(); ++i)
+      parse_http_rule(ctx, http->items()[i], index_path(r.child("http"), i), base, http_out);
   }
   if (const YamlNode* kafka = r.sequence("kafka")) {
     s.kafka = !kafka->items().empty();
@@ -374,10 +403,11 @@ void parse_to_ports(ParseContext& ctx, const YamlNode& node, const std::string& 
 
     L7Summary l7;
     std::vector<FqdnPeer> dns_rules;
+    std::vector<HttpRule> http_rules;
     bool has_listener = false, has_terminating = false, has_tls = false;
     std::vector<std::string> server_names;
     if (!where.deny) {
-      if (const YamlNode* rules = r.get("rules")) l7 = parse_l7_rules(ctx, *rules, r.child("rules"), dns_rules);
+      if (const YamlNode* rules = r.get("rules")) l7 = parse_l7_rules(ctx, *rules, r.child("rules"), rule.ref, dns_rules, http_rules);
       if (const YamlNode* t = r.get("terminatingTLS")) {
         parse_tls(ctx, *t, r.child("terminatingTLS"));
         has_terminating = has_tls = true;
@@ -459,6 +489,8 @@ void parse_to_ports(ParseContext& ctx, const YamlNode& node, const std::string& 
     if (has_tls) add_unevaluated(rule, Unevaluated::TlsInspection);
     for (auto& p : ports) {
       if (!ingress) p.port.dns = dns_rules;
+      p.port.l7 = l7.any();
+      p.port.http = http_rules;
       rule.ports.push_back(std::move(p.port));
     }
   }

@@ -303,3 +303,55 @@ spec:
   CHECK_FALSE(has_diag(r, Severity::Error, "spec.egress[0].toPorts[0].rules", "host"));
   CHECK(has_diag(r, Severity::Error, "spec.egress[1].toPorts[0].rules", "only DNS"));
 }
+
+// rules.http is kept for the query: each toPorts item's rules on each of its
+// ports; method/path/host must be RE2 (pkg/policy/api/http.go ::
+// PortRuleHTTP.Sanitize compiles path and method with Go's regexp; Envoy runs
+// all three with RE2, pkg/envoy/server.go :: getHTTPRule).
+TEST_CASE("L7 http: rules kept per port, regexes checked, headerMatches read", "[port_parser]") {
+  PeerRule ok = first_ingress(parse(cnp(R"(
+  ingress:
+  - toPorts:
+    - ports: [{port: "80", protocol: TCP}, {port: "8080", protocol: TCP}]
+      rules:
+        http:
+        - {method: GET, path: "/public/.*", host: "a\\.example", headers: ["X-A: 1"]}
+        - headerMatches: [{name: X-T, secret: {namespace: s, name: tok}}, {name: X-L, value: v, mismatch: LOG}]
+    - ports: [{port: "81", protocol: TCP}]
+)")));
+  REQUIRE(ok.ports.size() == 3);
+  CHECK(ok.ports[0].l7);
+  REQUIRE(ok.ports[1].http.size() == 2);
+  CHECK(ok.ports[1].http[0].path == "/public/.*");
+  CHECK(ok.ports[1].http[0].host == "a\\.example");
+  CHECK(ok.ports[1].http[0].headers == std::vector<std::string>{"X-A: 1"});
+  CHECK(ok.ports[1].http[1].ref.path == "spec.ingress[0].toPorts[0].rules.http[1]");
+  CHECK(ok.ports[1].http[1].ref.pos.known());
+  REQUIRE(ok.ports[1].http[1].header_matches.size() == 2);
+  CHECK(ok.ports[1].http[1].header_matches[0].secret == "s/tok");
+  CHECK(ok.ports[1].http[1].header_matches[1].mismatch == "LOG");
+  CHECK_FALSE(ok.ports[2].l7);
+  CHECK(ok.ports[2].http.empty());
+
+  auto bad = parse(cnp(R"Y(
+  ingress:
+  - toPorts:
+    - ports: [{port: "80", protocol: TCP}]
+      rules:
+        http:
+        - {path: "/[", method: "(?=GET)"}
+        - headerMatches: [{name: ""}]
+)Y"));
+  CHECK(has_diag(bad, Severity::Error, "spec.ingress[0].toPorts[0].rules.http[0].path", "invalid regular expression"));
+  CHECK(has_diag(bad, Severity::Error, "spec.ingress[0].toPorts[0].rules.http[0].method", "invalid regular expression"));
+  CHECK(has_diag(bad, Severity::Error, "spec.ingress[0].toPorts[0].rules.http[1].headerMatches[0].name", "header name missing"));
+
+  // http and dns in one port rule (L7Rules.sanitize: one rule type per port rule).
+  auto mixed = parse(cnp(R"(
+  egress:
+  - toPorts:
+    - ports: [{port: "53", protocol: TCP}]
+      rules: {http: [{}], dns: [{matchPattern: "*"}]}
+)"));
+  CHECK(has_diag(mixed, Severity::Error, "spec.egress[0].toPorts[0].rules", "only one L7 rule type"));
+}

@@ -1,7 +1,7 @@
 // load_expectations() and check(): the CI gate.
 //
 // The expectations file is a public format (README): apiVersion netreach/v1,
-// kind Expectations, a list of {name?, from, to, port, protocol?, expect}.
+// kind Expectations, a list of {name?, from, to, port, protocol?, http?, expect}.
 // Unknown fields are errors, as in policies: a misspelt `expect` must not turn
 // into a silently passing check.
 #include "query/expectations.h"
@@ -22,7 +22,57 @@ Diagnostic field_error(const YamlNode& node, std::string path, std::string messa
   return Diagnostic::error(node.pos(), std::move(path), std::move(message));
 }
 
-FlowQuery flow_of(const Expectation& ex) { return FlowQuery{ex.from, ex.to, ex.port, ex.protocol}; }
+FlowQuery flow_of(const Expectation& ex) { return FlowQuery{ex.from, ex.to, ex.port, ex.protocol, ex.http}; }
+
+// `http: {method: GET, path: /api, host: example.com, headers: {X-Token: abc}}`:
+// the request whose verdict is expected. Strings only, method and path required.
+std::optional<HttpRequest> parse_http(const YamlNode& node, const std::string& path, Diagnostics& errors) {
+  if (!node.is_mapping()) {
+    errors.push_back(field_error(node, path, "must be a mapping: {method: GET, path: /api, host: ..., headers: {Name: value}}"));
+    return std::nullopt;
+  }
+  HttpRequest request;
+  bool ok = true;
+  auto string_of = [&](const YamlNode& v, const std::string& p) -> std::optional<std::string> {
+    if (classify_string_field(v) == StringField::NotString) {
+      errors.push_back(Diagnostic::error(v.pos(), p, string_field_problem(v)));
+      ok = false;
+      return std::nullopt;
+    }
+    return v.text();
+  };
+  for (const auto& e : node.entries()) {
+    std::string p = path + "." + e.key;
+    if (e.key == "headers") {
+      if (!e.value.is_mapping()) {
+        errors.push_back(field_error(e.value, p, "must be a mapping of header names to values: {X-Token: abc}"));
+        ok = false;
+        continue;
+      }
+      for (const auto& h : e.value.entries())
+        if (auto v = string_of(h.value, p + "." + h.key)) request.headers.emplace_back(h.key, *v);
+      continue;
+    }
+    auto v = string_of(e.value, p);
+    if (!v) continue;
+    if (e.key == "method") request.method = *v;
+    else if (e.key == "path") request.path = *v;
+    else if (e.key == "host") request.host = *v;
+    else {
+      constexpr std::string_view kFields[] = {"method", "path", "host", "headers"};
+      std::string meant = did_you_mean(nearest_names(e.key, kFields));
+      errors.push_back(Diagnostic::error(e.key_pos, p, fmt::format("unknown field \"{}\"{}{}", e.key, meant.empty() ? "" : ": ", meant)));
+      ok = false;
+    }
+  }
+  for (auto [value, field] : {std::pair{&request.method, "method"}, {&request.path, "path"}})
+    if (value->empty()) {
+      errors.push_back(field_error(node, path + "." + field, "is required"));
+      ok = false;
+    }
+  if (!ok) return std::nullopt;
+  return request;
+}
 
 // A query's errors, pointed at the expectation that asked it.
 Diagnostics at_expectation(const Expectation& ex, Diagnostics errors) {
@@ -79,6 +129,10 @@ Result<ExpectationsFile> load_expectations(const std::string& path, SourceTable&
     for (const auto& e : item.entries()) {
       std::string p = base + "." + e.key;
       const YamlNode& v = e.value;
+      if (e.key == "http") {
+        ex.http = parse_http(v, p, errors);
+        continue;
+      }
       // Every field is a string (load/string_field.h: a plain y/yes/on/... is
       // the string as written), the port a number or a name. This file is
       // never given to kubectl, so a YAML 1.1 boolean word needs no warning.
@@ -104,7 +158,7 @@ Result<ExpectationsFile> load_expectations(const std::string& path, SourceTable&
         else if (v.text() == "unknown") ex.expect = Verdict::Unknown;
         else errors.push_back(Diagnostic::error(v.pos(), p, fmt::format("must be allow, deny or unknown, found \"{}\"", v.text())));
       } else {
-        constexpr std::string_view kFields[] = {"name", "from", "to", "port", "protocol", "expect"};
+        constexpr std::string_view kFields[] = {"name", "from", "to", "port", "protocol", "http", "expect"};
         std::string meant = did_you_mean(nearest_names(e.key, kFields));
         errors.push_back(Diagnostic::error(e.key_pos, p, fmt::format("unknown field \"{}\"{}{}", e.key,
                                                                      meant.empty() ? "" : ": ", meant)));
@@ -140,7 +194,8 @@ Result<CheckCounts> check(const Model& model, const ExpectationsFile& expectatio
     // Unnamed expectations are named after what was judged, so that 53/TCP and
     // 53/UDP (or a named port and its protocol) never share a name.
     if (r.expectation.name.empty())
-      r.expectation.name = fmt::format("{} -> {} {}", ex.from, ex.to, flow_port_text(r.result.port, r.result.protocol));
+      r.expectation.name = fmt::format("{} -> {} {}{}", ex.from, ex.to, flow_port_text(r.result.port, r.result.protocol),
+                                       ex.http ? " " + ex.http->to_string() : "");
     r.passed = r.result.verdict == ex.expect;  // unknown passes only when expected
     (r.passed ? counts.passed : counts.failed)++;
     on_result(r);

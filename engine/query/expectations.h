@@ -17,6 +17,7 @@ struct Expectation {
   std::string name;  // empty: check() names it after the flow judged ("a/x -> b/y 53/UDP")
   std::string from, to, port;
   std::optional<Protocol> protocol;
+  std::optional<HttpRequest> http;  // `http: {method, path, host?, headers?}` (docs/semantics.md#http-rules)
   Verdict expect = Verdict::Allow;  // Allow, Deny or Unknown (a flow the input cannot decide)
   SourcePos pos;
 };

@@ -193,6 +193,7 @@ void match_ports(const MatchContext& ctx, const PeerRule& rule, RuleMatchResult&
       resolved.name.clear();
       if (resolved.covers_number(ctx.port)) {
         out.port = Match::Yes;
+        out.port_entry = &pp;
         why.reason = PortReason::NamedPort;
         why.named = &pp;
         why.number = *number;
@@ -202,6 +203,7 @@ void match_ports(const MatchContext& ctx, const PeerRule& rule, RuleMatchResult&
     }
     if (pp.covers_number(ctx.port)) {
       out.port = Match::Yes;
+      out.port_entry = &pp;
       why.reason = PortReason::Listed;
       return;
     }

@@ -36,6 +36,9 @@ struct RuleMatchResult {
   // and peer matching, the user's own selector terms that hold, less those
   // that fail. < 0: the rule allows nothing at all.
   int score = 0;
+  // The toPorts entry that covers the port (null for an L3-only rule): its L7
+  // rules decide the request (docs/semantics.md#http-rules).
+  const PortProtocol* port_entry = nullptr;
 
   Match overall() const {
     if (peer == Match::No || port == Match::No) return Match::No;

@@ -119,14 +119,14 @@ SideSubject subject_view(const Model& model, const EndpointInstance& inst) {
 }
 
 FlowVerdict judge(const Model& model, const EndpointInstance& from, const EndpointInstance& to, uint16_t port,
-                  Protocol protocol, bool same_node) {
+                  Protocol protocol, bool same_node, const HttpRequest* http) {
   FlowVerdict f;
   f.from = from.display;
   f.to = to.display;
   f.port = port;
   f.protocol = protocol;
-  f.egress = evaluate_side(model, Direction::Egress, subject_view(model, from), peer_view(model, to, same_node), port, protocol);
-  f.ingress = evaluate_side(model, Direction::Ingress, subject_view(model, to), peer_view(model, from, same_node), port, protocol);
+  f.egress = evaluate_side(model, Direction::Egress, subject_view(model, from), peer_view(model, to, same_node), port, protocol, http);
+  f.ingress = evaluate_side(model, Direction::Ingress, subject_view(model, to), peer_view(model, from, same_node), port, protocol, http);
   auto a = f.egress.verdict, b = f.ingress.verdict;
   f.verdict = (a == Verdict::Deny || b == Verdict::Deny)         ? Verdict::Deny
               : (a == Verdict::Unknown || b == Verdict::Unknown) ? Verdict::Unknown
@@ -191,6 +191,17 @@ Result<QueryResult> plan_or_query(const Model& model, const FlowQuery& flow, boo
     if (!inferred) return inferred.errors();
     if (*inferred) port->protocol = **inferred;
   }
+
+  // HTTP rules apply to TCP only (pkg/policy/api/rule_validation.go rejects
+  // them on other protocols), so an HTTP request elsewhere is a mistake.
+  if (flow.http) {
+    if (port->protocol != Protocol::TCP)
+      return Diagnostic::error(nowhere, "http", fmt::format("an HTTP request travels over TCP, not {} (docs/semantics.md#http-rules)",
+                                                           to_string(port->protocol)));
+    if (flow.http->method.empty() || flow.http->path.empty())
+      return Diagnostic::error(nowhere, "http", "an HTTP request needs a method and a path (e.g. GET /public)");
+  }
+  const HttpRequest* http = flow.http ? &*flow.http : nullptr;
 
   QueryResult result;
   result.query = flow;
@@ -268,11 +279,11 @@ Result<QueryResult> plan_or_query(const Model& model, const FlowQuery& flow, boo
       std::optional<bool> placement = known_placement(src, *target.instance);
       bool matters = is_host_network(src) || is_host_network(*target.instance);
       if (!matters || placement) {
-        result.flows.push_back(judge(model, src, *target.instance, target.port, port->protocol, placement.value_or(false)));
+        result.flows.push_back(judge(model, src, *target.instance, target.port, port->protocol, placement.value_or(false), http));
         continue;
       }
-      FlowVerdict same = judge(model, src, *target.instance, target.port, port->protocol, true);
-      FlowVerdict other = judge(model, src, *target.instance, target.port, port->protocol, false);
+      FlowVerdict same = judge(model, src, *target.instance, target.port, port->protocol, true, http);
+      FlowVerdict other = judge(model, src, *target.instance, target.port, port->protocol, false, http);
       if (same.verdict == other.verdict) {
         other.notes.push_back("the same verdict holds whether or not the two run on the same node");
         result.flows.push_back(std::move(other));
@@ -308,6 +319,7 @@ Result<QueryResult> plan_or_query(const Model& model, const FlowQuery& flow, boo
   result.port = port->number ? fmt::format("{}", *port->number) : port->name;
   result.protocol = port->protocol;
   result.headline = fmt::format("{} {} -> {} {}", verdict_word, from->display, to->display, flow_port_text(result.port, port->protocol));
+  if (http) result.headline += " " + http->to_string();
   return result;
 }
 

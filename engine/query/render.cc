@@ -36,7 +36,8 @@ void render_side(std::string& out, const SideVerdict& side) {
   if (!side.near_misses.empty()) {
     out += "    closest rules, and why they do not match:\n";
     for (const auto& nm : side.near_misses) {
-      std::string what = nm.port_matched && !nm.peer_matched ? "the port matches, the peer does not"
+      std::string what = nm.request_checked ? "the peer and port match, the HTTP request does not"
+                         : nm.port_matched && !nm.peer_matched ? "the port matches, the peer does not"
                          : nm.peer_matched && !nm.port_matched ? "the peer matches, the port does not"
                                                                : "neither peer nor port matches";
       out += fmt::format("      - {} {}{}: {}\n", nm.rule.policy_display(), nm.element.empty() ? nm.rule.path : nm.element,

@@ -14,13 +14,17 @@ std::string direction_word(Direction d) { return d == Direction::Ingress ? "ingr
 
 // Whether a PeerRule carries something we cannot judge offline; printed as a
 // caveat on any verdict it takes part in.
-void add_caveats(const PeerRule& pr, std::vector<std::string>& caveats) {
+void add_caveats(const PeerRule& pr, std::vector<std::string>& caveats, bool l7_decided = false) {
   for (auto u : pr.unevaluated) {
+    if (u == Unevaluated::L7Rules && l7_decided) continue;
     std::string text;
     switch (u) {
       case Unevaluated::L7Rules:
-        text = fmt::format("{} ({}) has L7 rules: the connection is allowed, requests are filtered by Cilium's proxy (not evaluated by netreach)",
-                           pr.ref.path, pr.ref.policy_display());
+        text = fmt::format("{} ({}) has L7 rules: the connection is allowed, requests are filtered by Cilium's proxy (not evaluated by netreach{})",
+                           pr.ref.path, pr.ref.policy_display(),
+                           std::any_of(pr.ports.begin(), pr.ports.end(), [](const PortProtocol& p) { return !p.http.empty(); })
+                               ? " without a request: ask with --http METHOD PATH"
+                               : "");
         break;
       case Unevaluated::Authentication:
         text = fmt::format("{} ({}) requires mutual authentication: traffic flows only after the SPIFFE handshake succeeds",
@@ -109,6 +113,120 @@ std::string suggest_rule(const SidePeer& peer, Direction d, uint16_t port, Proto
   return out;
 }
 
+// The toPorts entries of an allow that cover the port: the one the match
+// found and any other numeric entry of the rule on the same port and protocol
+// (each toPorts item carries its own L7 rules).
+std::vector<const PortProtocol*> covering_entries(const Candidate& c, uint16_t port, Protocol protocol) {
+  std::vector<const PortProtocol*> out;
+  if (!c.result.port_entry) return out;
+  out.push_back(c.result.port_entry);
+  for (const auto& pp : c.rule->ports)
+    if (&pp != c.result.port_entry && !pp.is_named() && pp.covers_protocol(protocol) && pp.covers_number(port)) out.push_back(&pp);
+  return out;
+}
+
+std::string allow_text(const Candidate& c) {
+  const RuleRef& el = c.result.element_ref ? *c.result.element_ref : c.rule->ref;
+  return fmt::format("{} {} ({})", c.rule->ref.policy_display(), el.path, el.pos.to_string());
+}
+
+// The request against the HTTP rules of every allow covering the flow
+// (docs/semantics.md#http-rules). Cilium keeps, per port, the L7 rules of each
+// peer selector: an allow of the same peer and port without L7 rules (or an
+// L3-only allow) wildcards them (pkg/policy/rule.go :: wildcardL3L4Rule; in
+// Envoy's policy, pkg/envoy/server.go :: getPortNetworkPolicyRule gives such a
+// selector a rule without L7 matchers, which passes every request), and the
+// HTTP rules of all selectors matching the peer are ORed.
+void decide_http(SideVerdict& v, const MatchContext& ctx, const std::vector<Candidate>& allows, const HttpRequest& request,
+                 uint16_t port, Protocol protocol) {
+  for (const Candidate& c : allows) {
+    auto entries = covering_entries(c, port, protocol);
+    bool plain = entries.empty() || std::any_of(entries.begin(), entries.end(), [](const PortProtocol* p) { return !p->l7; });
+    if (!plain) continue;
+    v.verdict = Verdict::Allow;
+    v.decisive = c.result.element_ref ? *c.result.element_ref : c.rule->ref;
+    v.reason = fmt::format("allowed by {}: {}; it has no L7 rules on {}, so every request passes, {} included "
+                           "(an allow without L7 rules for the same peer and port wildcards the HTTP rules of others, "
+                           "docs/semantics.md#http-rules)",
+                           allow_text(c), render_peer_reason(ctx, c.result).description, flow_port_text(port, protocol), request.to_string());
+    add_caveats(*c.rule, v.caveats, true);
+    return;
+  }
+  struct Tried {
+    const Candidate* c;
+    const HttpRule* rule;
+    HttpRuleMatch m;
+  };
+  std::vector<Tried> tried;
+  std::vector<const Candidate*> other_l7;
+  for (const Candidate& c : allows) {
+    for (const PortProtocol* e : covering_entries(c, port, protocol)) {
+      if (e->http.empty()) {
+        other_l7.push_back(&c);
+        continue;
+      }
+      for (const HttpRule& r : e->http) {
+        HttpRuleMatch m = match_http_rule(r, request);
+        if (m.outcome == HttpRuleMatch::Outcome::Match) {
+          v.verdict = Verdict::Allow;
+          v.decisive = r.ref;
+          v.reason = fmt::format("allowed by {}: {}; the request {} matches its HTTP rule {} ({}) {}{}{}", allow_text(c),
+                                 render_peer_reason(ctx, c.result).description, request.to_string(), r.ref.path, r.ref.pos.to_string(), r.to_string(),
+                                 m.matched.empty() ? "" : ": ", fmt::join(m.matched, ", "));
+          add_caveats(*c.rule, v.caveats, true);
+          return;
+        }
+        tried.push_back(Tried{&c, &r, std::move(m)});
+      }
+    }
+  }
+  for (const Tried& t : tried) {
+    if (t.m.outcome != HttpRuleMatch::Outcome::Unknown) continue;
+    v.verdict = Verdict::Unknown;
+    v.decisive = t.rule->ref;
+    v.reason = fmt::format("may be allowed by {}: the request {} matches its HTTP rule {} ({}) {} except for a fact the input lacks: {}",
+                           allow_text(*t.c), request.to_string(), t.rule->ref.path, t.rule->ref.pos.to_string(), t.rule->to_string(),
+                           t.m.unknown_fact);
+    add_caveats(*t.c->rule, v.caveats, true);
+    return;
+  }
+  if (!other_l7.empty()) {
+    const Candidate& c = *other_l7.front();
+    v.verdict = Verdict::Unknown;
+    v.decisive = c.result.element_ref ? *c.result.element_ref : c.rule->ref;
+    v.reason = fmt::format("the connection is allowed by {}, whose L7 rules on {} are not HTTP rules (kafka, dns or l7proto): "
+                           "netreach does not judge a request against them",
+                           allow_text(c), flow_port_text(port, protocol));
+    add_caveats(*c.rule, v.caveats);
+    return;
+  }
+  // The proxy answers such a request itself (HTTP 403), it never reaches the server.
+  std::stable_sort(tried.begin(), tried.end(), [](const Tried& a, const Tried& b) {
+    return a.m.matched.size() > b.m.matched.size() ||
+           (a.m.matched.size() == b.m.matched.size() && a.m.differences.size() < b.m.differences.size());
+  });
+  const Tried& nearest = tried.front();
+  v.verdict = Verdict::Deny;
+  v.decisive = nearest.rule->ref;
+  v.reason = fmt::format("the connection is allowed by {}, but no HTTP rule on {} matches {}: Cilium's proxy refuses it (403); "
+                         "nearest {} ({}) {}: {}",
+                         allow_text(*nearest.c), flow_port_text(port, protocol), request.to_string(), nearest.rule->ref.path,
+                         nearest.rule->ref.pos.to_string(), nearest.rule->to_string(), fmt::join(nearest.m.differences, "; "));
+  for (size_t i = 0; i < tried.size() && v.near_misses.size() < 3; ++i) {
+    NearMiss nm;
+    nm.rule = tried[i].c->rule->ref;
+    nm.rule.path = tried[i].rule->ref.path;
+    nm.rule.pos = tried[i].rule->ref.pos;
+    nm.element = fmt::format("{} {}", tried[i].rule->ref.path, tried[i].rule->to_string());
+    nm.peer_matched = nm.port_matched = true;
+    nm.request_checked = true;
+    nm.reasons = tried[i].m.differences;
+    v.near_misses.push_back(std::move(nm));
+  }
+  v.suggestion = fmt::format("add an HTTP rule matching {} beside {} in {}, or widen that rule",
+                             request.to_string(), nearest.rule->ref.path, nearest.rule->ref.policy_display());
+}
+
 }  // namespace
 
 SideSubject pod_subject(const Model& model, const Pod& pod, std::string display) {
@@ -142,7 +260,7 @@ SidePeer subject_as_peer(const Model& model, const SideSubject& subject) {
 }
 
 SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& subject,
-                          const SidePeer& peer, uint16_t port, Protocol protocol) {
+                          const SidePeer& peer, uint16_t port, Protocol protocol, const HttpRequest* http) {
   SideVerdict v;
   v.direction = d;
   v.endpoint = subject.display;
@@ -221,14 +339,17 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
   }
 
   std::optional<Candidate> allow, maybe_allow;
+  std::vector<Candidate> allows;  // every allow covering the flow: their L7 rules combine
   std::vector<Candidate> misses;
   for (RuleHandle h : selecting) {
     const Rule& r = model.rule(h);
     for (const auto& pr : d == Direction::Ingress ? r.ingress : r.egress) {
       RuleMatchResult m = match_peer_rule(ctx, pr, allow_requires);
       Match overall = m.overall();
-      if (overall == Match::Yes && !allow) allow = Candidate{&pr, m};
-      else if (overall == Match::Maybe && !maybe_allow) maybe_allow = Candidate{&pr, m};
+      if (overall == Match::Yes) {
+        if (!allow) allow = Candidate{&pr, m};
+        allows.push_back(Candidate{&pr, m});
+      } else if (overall == Match::Maybe && !maybe_allow) maybe_allow = Candidate{&pr, m};
       else if (overall == Match::No) misses.push_back(Candidate{&pr, std::move(m)});
     }
   }
@@ -244,6 +365,17 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
   if (allow) {
     if (maybe_deny) {
       unknown_from(*maybe_deny, "may be denied");
+      return v;
+    }
+    if (http && protocol == Protocol::TCP) {
+      decide_http(v, ctx, allows, *http, port, protocol);
+      // An allow the input cannot decide (an address behind world, a DNS
+      // answer) may bring its own L7 rules or none: the refusal is not certain.
+      if (v.verdict == Verdict::Deny && maybe_allow) {
+        unknown_from(*maybe_allow, "the request may be allowed");
+        v.near_misses.clear();
+        v.suggestion.clear();
+      }
       return v;
     }
     v.verdict = Verdict::Allow;

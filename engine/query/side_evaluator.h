@@ -38,8 +38,11 @@ struct SidePeer {
   std::string display;
 };
 
+// `http`: the request, when the query names one; it decides allows whose
+// port carries HTTP rules (docs/semantics.md#http-rules).
 SideVerdict evaluate_side(const Model& model, Direction direction, const SideSubject& subject,
-                          const SidePeer& peer, uint16_t port, Protocol protocol);
+                          const SidePeer& peer, uint16_t port, Protocol protocol,
+                          const HttpRequest* http = nullptr);
 
 // A pod's two views: the subject whose policy is evaluated (no identity for a
 // hostNetwork pod: it is not an endpoint), and the peer the other end sees

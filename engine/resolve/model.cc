@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "resolve/label_index.h"
+
 namespace netreach {
 namespace {
 
@@ -89,47 +91,6 @@ struct PodIdentityKeyEq {
     }
   }
 };
-
-// Label key -> label value -> identities carrying that label (any source),
-// in increasing id order. Views point into the IdentityTable, which no longer
-// changes once it is built.
-using LabelPostings =
-    std::unordered_map<std::string_view, std::unordered_map<std::string_view, std::vector<IdentityId>>>;
-
-LabelPostings index_labels(const IdentityTable& identities) {
-  LabelPostings postings;
-  for (const auto& identity : identities.all())
-    for (const auto& label : identity.labels.labels()) postings[label.key][label.value].push_back(identity.id);
-  return postings;
-}
-
-// The identities that can satisfy one In requirement: those carrying its key
-// with one of its values. nullopt when the selector has no In requirement.
-// Picks the requirement with the fewest such identities.
-std::optional<std::vector<IdentityId>> narrowest_in_requirement(const Selector& selector,
-                                                                const LabelPostings& postings) {
-  const Requirement* best = nullptr;
-  size_t best_count = SIZE_MAX;
-  for (const auto& req : selector.requirements) {
-    if (req.op != SelectorOp::In) continue;
-    size_t count = 0;
-    if (auto by_key = postings.find(req.key.key); by_key != postings.end())
-      for (const auto& value : req.values)
-        if (auto ids = by_key->second.find(value); ids != by_key->second.end()) count += ids->second.size();
-    if (count < best_count) best = &req, best_count = count;
-  }
-  if (!best) return std::nullopt;
-  std::vector<IdentityId> out;
-  out.reserve(best_count);
-  if (auto by_key = postings.find(best->key.key); by_key != postings.end())
-    for (const auto& value : best->values)
-      if (auto ids = by_key->second.find(value); ids != by_key->second.end())
-        out.insert(out.end(), ids->second.begin(), ids->second.end());
-  // Several sources may carry the same key and value: each identity once.
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
 
 void index_endpoints(Model& m) {
   const Cluster& c = m.cluster;
@@ -237,7 +198,7 @@ std::shared_ptr<Model> resolve_model(Cluster cluster, const Options& options) {
   std::vector<IdentityId> endpoints;
   for (const auto& identity : m.identities.all())
     if (identity.is_endpoint()) endpoints.push_back(identity.id);
-  const LabelPostings postings = index_labels(m.identities);
+  const LabelIndex labels(m.identities);
   for (uint32_t p = 0; p < m.cluster.policies.size(); ++p) {
     const Policy& policy = m.cluster.policies[p];
     const bool clusterwide = policy.kind == PolicyKind::CiliumClusterwideNetworkPolicy;
@@ -254,7 +215,7 @@ std::shared_ptr<Model> resolve_model(Cluster cluster, const Options& options) {
       // nodeSelector rules apply to the host endpoint only, which enforces
       // nothing without the host firewall (docs/semantics.md#host-firewall).
       if (rule.node_selector) continue;
-      auto narrowed = narrowest_in_requirement(rule.subject, postings);
+      auto narrowed = labels.candidates(rule.subject);
       if (narrowed && narrowed->size() < candidates.size()) {
         for (IdentityId id : *narrowed)
           if (is_candidate(id) && rule.subject.matches(m.identities[id].labels)) m.rules_selecting[id].push_back({p, r});
