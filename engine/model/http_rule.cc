@@ -1,19 +1,12 @@
 #include "model/http_rule.h"
 
-#include <cctype>
-
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "model/protocol.h"
+
 namespace netreach {
 namespace {
-
-bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
 
 // A header's value in the request: HTTP names are case-insensitive; a header
 // sent twice is seen as its values joined by ",", as Envoy's header matchers
@@ -21,10 +14,10 @@ bool same_name(std::string_view a, std::string_view b) {
 std::optional<std::string> header_value(const HttpRequest& request, std::string_view name) {
   std::optional<std::string> out;
   for (const auto& [k, v] : request.headers) {
-    if (!same_name(k, name)) continue;
+    if (!equal_ignoring_case(k, name)) continue;
     out = out ? *out + "," + v : v;
   }
-  if (!out && same_name(name, "host") && request.host) out = *request.host;
+  if (!out && equal_ignoring_case(name, "host") && request.host) out = *request.host;
   return out;
 }
 

@@ -72,14 +72,13 @@ std::span<const IcmpName> icmp_names(bool ipv6) {
   return kIcmpV4Names;
 }
 
-// ASCII case-insensitive equality: the family word only, no conversion.
-bool same_word(std::string_view a, std::string_view b) {
+}  // namespace
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
 }
-
-}  // namespace
 
 std::optional<uint8_t> icmp_type_by_name(std::string_view name, bool ipv6) {
   for (const auto& n : icmp_names(ipv6))
@@ -97,7 +96,7 @@ IcmpFlowParse parse_icmp_flow(std::string_view text) {
   IcmpFlowParse out;
   const size_t colon = text.find(':');
   const std::string_view family = text.substr(0, colon);
-  const bool v4 = same_word(family, "icmp"), v6 = same_word(family, "icmpv6");
+  const bool v4 = equal_ignoring_case(family, "icmp"), v6 = equal_ignoring_case(family, "icmpv6");
   // A port name never holds ':' (an IANA service name is letters, digits
   // and '-'), so any text with one is meant as ICMP, and so is the bare
   // family word: both get the valid forms rather than "not a port name".

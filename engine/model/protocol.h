@@ -12,6 +12,10 @@
 
 namespace netreach {
 
+// ASCII case-insensitive equality, without converting either side: protocol
+// and ICMP family words, HTTP header names.
+bool equal_ignoring_case(std::string_view a, std::string_view b);
+
 // Any stands for "every protocol" in a rule; in Cilium's toPorts it expands to
 // TCP, UDP and SCTP only (never ICMP), see pkg/policy/rule.go (IsAny split).
 // ICMP and ICMPv6 are the two families of an `icmps` field: Cilium turns each
