@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "query/peer_match.h"
+#include "query/peer_words.h"
 #include "resolve/label_index.h"
 
 namespace netreach {
@@ -557,8 +558,9 @@ class IdentityGraphBuilder {
     else peer.fqdn = pv.fqdn;
     peer.display = pv.display;
     MatchContext ctx{m_, pr.direction, s, peer, 0, Protocol::TCP, rules};
+    // The decision alone; only the first unknown fact is put in words.
     RuleMatchResult r = match_peer_rule(ctx, pr, {});
-    if (r.peer == Match::Maybe && fact.empty()) fact = r.unknown_fact;
+    if (r.peer == Match::Maybe && fact.empty()) fact = render_peer_reason(ctx, r).unknown_fact;
     return r.peer;
   }
 

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "query/peer_words.h"
+
 namespace netreach {
 namespace {
 
@@ -98,8 +100,12 @@ class Judge {
 
   // Does `rule` cover the lookup to `server` on 53/protocol (its peer and its port)?
   RuleMatchResult covers(const PeerRule& rule, const Server& server, Protocol protocol) const {
-    MatchContext ctx{model_, Direction::Egress, source_, server.peer, kDnsPort, protocol, &selecting_};
-    return match_peer_rule(ctx, rule, requires_);
+    return match_peer_rule(context(server, protocol), rule, requires_);
+  }
+
+  // Why `rule` does not cover the lookup, as covers() decided it.
+  std::vector<std::string> why_not(const PeerRule& rule, const Server& server, Protocol protocol) const {
+    return render_peer_reason(context(server, protocol), covers(rule, server, protocol)).reasons;
   }
 
   DnsFlow judge(const Server& server, Protocol protocol, Match through) const {
@@ -179,6 +185,10 @@ class Judge {
   }
 
  private:
+  MatchContext context(const Server& server, Protocol protocol) const {
+    return MatchContext{model_, Direction::Egress, source_, server.peer, kDnsPort, protocol, &selecting_};
+  }
+
   // The rule's peer part selects the server (its port part is judged per protocol).
   bool selects(const PeerRule& rule, const Server& server) const {
     return covers(rule, server, Protocol::UDP).peer == Match::Yes || covers(rule, server, Protocol::TCP).peer == Match::Yes;
@@ -325,8 +335,7 @@ DnsVisibility dns_visibility(const Model& model, const SideSubject& source, cons
   judge_cluster_dns(DnsOutcome::NoServerSelected);
   Server s = pod_server(model, *cluster_dns.front());
   for (const DnsRule& d : dns_rules) {
-    RuleMatchResult m = judge.covers(*d.rule, s, d.protocols.front());
-    std::vector<std::string> why = m.reasons;
+    std::vector<std::string> why = judge.why_not(*d.rule, s, d.protocols.front());
     if (why.empty()) why.push_back(fmt::format("it does not cover {}", s.peer.display));
     out.rule_misses.push_back(fmt::format("{} does not select {}: {}", rule_name(d.rule->ref), s.peer.display, fmt::join(why, "; ")));
   }

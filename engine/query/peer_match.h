@@ -1,20 +1,18 @@
 // match_peer_rule: does one PeerRule (an element of ingress/egress/...Deny)
-// cover the flow's peer and port? With the reasons when it does not, worded
-// for a person (these become the "closest rules" of an explanation).
+// cover the flow's peer and port? The decision and its reasons are data
+// (query/peer_reason.h); render_peer_reason (query/peer_words.h) words them
+// for a person (they become the "closest rules" of an explanation), so the
+// graph, which wants the decision only, formats nothing.
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "query/peer_reason.h"
 #include "query/side_evaluator.h"
 
 namespace netreach {
-
-// Maybe: the answer depends on a fact the input lacks (an external address,
-// a DNS answer, a cloud security group).
-enum class Match : uint8_t { No, Yes, Maybe };
 
 struct MatchContext {
   const Model& model;
@@ -27,18 +25,17 @@ struct MatchContext {
   const std::vector<RuleHandle>* selecting = nullptr;
 };
 
-struct DnsVisibility;  // query/dns_visibility.h
-
 struct RuleMatchResult {
+  const PeerRule* rule = nullptr;
   Match peer = Match::No;
   Match port = Match::No;
   std::optional<RuleRef> element_ref;  // the peer element that matched, or came closest
-  std::string description;             // when matched: what matched
-  std::vector<std::string> reasons;    // when not: why, in plain words
-  std::string unknown_fact;            // when Maybe: the missing fact
-  int score = 0;                       // closeness, for ranking near misses; < 0: allows nothing
-  // toFQDNs: the DNS visibility decision behind the result, when one was made.
-  std::shared_ptr<const DnsVisibility> dns;
+  PeerFinding peer_finding;            // why the peer matches, may, or does not
+  PortFinding port_finding;            // why the port does or does not
+  // Closeness, for ranking near misses, from the decision alone: the port
+  // and peer matching, the user's own selector terms that hold, less those
+  // that fail. < 0: the rule allows nothing at all.
+  int score = 0;
   // The toPorts entry that covers the port (null for an L3-only rule): its L7
   // rules decide the request (docs/semantics.md#http-rules).
   const PortProtocol* port_entry = nullptr;
@@ -54,34 +51,6 @@ struct RuleMatchResult {
 // the subject (docs/semantics.md#fromrequires-and-torequires), ANDed into endpoint selectors.
 RuleMatchResult match_peer_rule(const MatchContext& ctx, const PeerRule& rule,
                                 const std::vector<const EndpointPeer*>& requires_);
-
-// How a toCIDRSet/fromCIDRSet group entry judges an external peer.
-enum class CidrGroupOutcome : uint8_t {
-  InGroup,          // the address is in a CIDR of a group the entry selects
-  CoversAll,        // no address known, but a selected group covers every address
-  Excepted,         // it is in a selected group, but one of the entry's excepts removes it
-  NotInGroups,      // the entry selects groups of the input, none contains it
-  LabelsDoNotMatch, // cidrGroupSelector: the groups containing the address carry labels it does not match
-  GroupMissing,     // cidrGroupRef names a group the input does not have
-  NoGroupSelected,  // cidrGroupSelector selects no group of the input
-  AddressUnknown,   // no address known (world): it depends on it
-};
-
-struct CidrGroupMatch {
-  Match match = Match::No;
-  CidrGroupOutcome outcome = CidrGroupOutcome::NotInGroups;
-  // The groups the entry selects (for a selector: those with a prefix whose
-  // labels it matches); for a selector on an address in a group (InGroup,
-  // Excepted, LabelsDoNotMatch): the groups containing the address.
-  std::vector<const CidrGroup*> groups;
-  LabelSet labels;                 // selector on an address: the address's cidrgroup labels
-  std::optional<IpPrefix> prefix;  // InGroup / Excepted: the group CIDR containing the address
-  std::optional<IpPrefix> except;  // Excepted: the except removing it
-
-  // The decision in words: "203.0.113.5 is in CiliumCIDRGroup office (203.0.113.0/24)",
-  // "whether world's address is in ...".
-  std::string describe(const CidrGroupPeer& entry, const std::string& peer) const;
-};
 
 // `ip`: the peer's address; nullopt for an external peer of unknown address.
 CidrGroupMatch match_cidr_group(const Model& model, const CidrGroupPeer& entry, const std::optional<IpAddress>& ip);

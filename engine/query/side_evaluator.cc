@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "query/peer_match.h"
+#include "query/peer_words.h"
 
 namespace netreach {
 namespace {
@@ -136,8 +137,8 @@ std::string allow_text(const Candidate& c) {
 // Envoy's policy, pkg/envoy/server.go :: getPortNetworkPolicyRule gives such a
 // selector a rule without L7 matchers, which passes every request), and the
 // HTTP rules of all selectors matching the peer are ORed.
-void decide_http(SideVerdict& v, const std::vector<Candidate>& allows, const HttpRequest& request, uint16_t port,
-                 Protocol protocol) {
+void decide_http(SideVerdict& v, const MatchContext& ctx, const std::vector<Candidate>& allows, const HttpRequest& request,
+                 uint16_t port, Protocol protocol) {
   for (const Candidate& c : allows) {
     auto entries = covering_entries(c, port, protocol);
     bool plain = entries.empty() || std::any_of(entries.begin(), entries.end(), [](const PortProtocol* p) { return !p->l7; });
@@ -147,7 +148,7 @@ void decide_http(SideVerdict& v, const std::vector<Candidate>& allows, const Htt
     v.reason = fmt::format("allowed by {}: {}; it has no L7 rules on {}, so every request passes, {} included "
                            "(an allow without L7 rules for the same peer and port wildcards the HTTP rules of others, "
                            "docs/semantics.md#http-rules)",
-                           allow_text(c), c.result.description, flow_port_text(port, protocol), request.to_string());
+                           allow_text(c), render_peer_reason(ctx, c.result).description, flow_port_text(port, protocol), request.to_string());
     add_caveats(*c.rule, v.caveats, true);
     return;
   }
@@ -170,7 +171,7 @@ void decide_http(SideVerdict& v, const std::vector<Candidate>& allows, const Htt
           v.verdict = Verdict::Allow;
           v.decisive = r.ref;
           v.reason = fmt::format("allowed by {}: {}; the request {} matches its HTTP rule {} ({}) {}{}{}", allow_text(c),
-                                 c.result.description, request.to_string(), r.ref.path, r.ref.pos.to_string(), r.to_string(),
+                                 render_peer_reason(ctx, c.result).description, request.to_string(), r.ref.path, r.ref.pos.to_string(), r.to_string(),
                                  m.matched.empty() ? "" : ": ", fmt::join(m.matched, ", "));
           add_caveats(*c.rule, v.caveats, true);
           return;
@@ -328,7 +329,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
         v.verdict = Verdict::Deny;
         v.decisive = m.element_ref ? *m.element_ref : pr.ref;
         v.reason = fmt::format("denied by {} {} ({}): {}", pr.ref.policy_display(), v.decisive->path,
-                               v.decisive->pos.to_string(), m.description);
+                               v.decisive->pos.to_string(), render_peer_reason(ctx, m).description);
         v.suggestion = fmt::format("deny rules win over every allow (docs/semantics.md#deny-wins): to let this flow through, narrow or remove {} in {}",
                                    pr.ref.path, pr.ref.policy_display());
         return v;
@@ -358,7 +359,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
     v.decisive = c.result.element_ref ? *c.result.element_ref : c.rule->ref;
     v.reason = fmt::format("{} by {} {} ({}) depending on a fact the input lacks: {}", what,
                            c.rule->ref.policy_display(), v.decisive->path, v.decisive->pos.to_string(),
-                           c.result.unknown_fact);
+                           render_peer_reason(ctx, c.result).unknown_fact);
   };
 
   if (allow) {
@@ -367,7 +368,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
       return v;
     }
     if (http && protocol == Protocol::TCP) {
-      decide_http(v, allows, *http, port, protocol);
+      decide_http(v, ctx, allows, *http, port, protocol);
       // An allow the input cannot decide (an address behind world, a DNS
       // answer) may bring its own L7 rules or none: the refusal is not certain.
       if (v.verdict == Verdict::Deny && maybe_allow) {
@@ -380,7 +381,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
     v.verdict = Verdict::Allow;
     v.decisive = allow->result.element_ref ? *allow->result.element_ref : allow->rule->ref;
     v.reason = fmt::format("allowed by {} {} ({}): {}", allow->rule->ref.policy_display(), v.decisive->path,
-                           v.decisive->pos.to_string(), allow->result.description);
+                           v.decisive->pos.to_string(), render_peer_reason(ctx, allow->result).description);
     add_caveats(*allow->rule, v.caveats);
     return v;
   }
@@ -420,7 +421,7 @@ SideVerdict evaluate_side(const Model& model, Direction d, const SideSubject& su
     nm.element = c.result.element_ref ? c.result.element_ref->path : "";
     nm.peer_matched = c.result.peer == Match::Yes;
     nm.port_matched = c.result.port == Match::Yes;
-    nm.reasons = c.result.reasons;
+    nm.reasons = render_peer_reason(ctx, c.result).reasons;
     v.near_misses.push_back(std::move(nm));
   }
   v.suggestion = suggest_rule(peer, d, port, protocol);
