@@ -346,8 +346,7 @@ class IdentityGraphBuilder {
   // The union of leaf sets (selector or entity sets): one of them alone is
   // itself, else a set of parts.
   uint32_t union_of(std::vector<uint32_t> sets) {
-    std::sort(sets.begin(), sets.end());
-    sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
+    sort_unique(sets);
     if (sets.size() == 1) return sets[0];
     PeerSet s;
     s.parts = std::move(sets);
@@ -427,8 +426,7 @@ class IdentityGraphBuilder {
           s.all = pr.has_to_ports || pr.has_icmps;  // no Service left: an L3 wildcard with toPorts or icmps (query/peer_match.cc)
           break;
         }
-        std::sort(sets.begin(), sets.end());
-        sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
+        sort_unique(sets);
         s.parts = std::move(sets);
         if (selectorless > 0) {
           s.maybe = externals_;
