@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "model/protocol.h"
 #include "load/string_field.h"
 #include "load/var_substitution.h"
 #include "policy/cidr_group_parser.h"
@@ -435,8 +436,7 @@ void ClusterBuilder::add_pod_source(const YamlNode& object, const KindInfo& info
         auto port = r.port_number(*number, ppath + ".containerPort");
         auto proto = r.protocol(&p, ppath);
         if (!port || !proto) continue;
-        std::string port_name = r.string(&p, "name", ppath + ".name");
-        std::transform(port_name.begin(), port_name.end(), port_name.begin(), ::tolower);
+        std::string port_name = to_lower_ascii(r.string(&p, "name", ppath + ".name"));
         pod.ports.push_back({port_name, *port, *proto});
       }
     }

@@ -1,4 +1,5 @@
 #include "load/gitops_repository.h"
+#include "model/protocol.h"
 
 #include <fnmatch.h>
 #include <sys/stat.h>
@@ -86,8 +87,7 @@ std::string normalise_repo_url(const std::string& url) {
   }
   while (!u.empty() && u.back() == '/') u.pop_back();
   if (u.size() > 4 && u.compare(u.size() - 4, 4, ".git") == 0) u.resize(u.size() - 4);
-  std::transform(u.begin(), u.end(), u.begin(), [](unsigned char c) { return std::tolower(c); });
-  return u;
+  return to_lower_ascii(u);
 }
 
 bool is_inside(const std::string& path, const std::string& root) {

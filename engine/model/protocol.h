@@ -16,6 +16,10 @@ namespace netreach {
 // and ICMP family words, HTTP header names.
 bool equal_ignoring_case(std::string_view a, std::string_view b);
 
+// The ASCII lower case of `s` (port names, DNS names, repository URLs: all
+// compared case-insensitively, and none of them non-ASCII).
+std::string to_lower_ascii(std::string_view s);
+
 // Any stands for "every protocol" in a rule; in Cilium's toPorts it expands to
 // TCP, UDP and SCTP only (never ICMP), see pkg/policy/rule.go (IsAny split).
 // ICMP and ICMPv6 are the two families of an `icmps` field: Cilium turns each

@@ -1,4 +1,5 @@
 #include "model/rule.h"
+#include "model/protocol.h"
 
 #include <cctype>
 
@@ -90,8 +91,7 @@ std::string PortProtocol::to_string() const {
 }
 
 bool FqdnPeer::matches(std::string_view name) const {
-  std::string lowered(name);
-  for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lowered = to_lower_ascii(name);
   if (!lowered.empty() && lowered.back() == '.') lowered.pop_back();
   if (!match_name.empty()) return lowered == match_name;
   if (match_pattern == "*") return true;  // the lone wildcard matches every name

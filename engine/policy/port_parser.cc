@@ -18,12 +18,6 @@ constexpr size_t kMaxIcmpFields = 40;
 bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 struct L7Summary {
   bool http = false, kafka = false, dns = false, l7proto = false, l7 = false;
   int types() const { return http + kafka + dns + l7proto; }
@@ -228,7 +222,7 @@ std::optional<PortSpec> parse_port_entry(ParseContext& ctx, const YamlNode& node
   } else if (!text) {
     ok = false;
   } else if (is_iana_service_name(*text)) {
-    spec.port.name = lower(*text);
+    spec.port.name = to_lower_ascii(*text);
   } else if (auto n = parse_port_number(*text)) {
     spec.port.port = *n;
     spec.zero = *n == 0;
@@ -323,7 +317,7 @@ bool parse_fqdn_selector(ParseContext& ctx, const YamlNode& node, const std::str
   r.finish();
   if (!ok || !out || (!n && !p)) return ok;
   // Matching is case-insensitive with an implied trailing dot (docs/semantics.md#fqdn-matching).
-  std::string text = lower(n ? *n : *p);
+  std::string text = to_lower_ascii(n ? *n : *p);
   if (text.size() > 1 && text.back() == '.') text.pop_back();
   (n ? out->match_name : out->match_pattern) = std::move(text);
   return ok;

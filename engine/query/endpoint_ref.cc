@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "model/protocol.h"
 #include "model/kinds.h"
 #include "model/suggest.h"
 
@@ -51,9 +52,8 @@ Result<EndpointRef> resolve_endpoint(const Model& model, const std::string& writ
   SourcePos nowhere;
 
   if (written.starts_with("fqdn:")) {
-    std::string name = written.substr(5);
+    std::string name = to_lower_ascii(written.substr(5));
     if (name.empty()) return Diagnostic::error(nowhere, "", "fqdn: needs a name, as in fqdn:api.example.com");
-    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
     if (name.ends_with('.')) name.pop_back();
     EndpointInstance inst{EndpointInstance::Kind::External, nullptr, std::nullopt, std::nullopt, name, "fqdn:" + name};
     ref.display = inst.display;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "model/suggest.h"
+#include "model/protocol.h"
 #include "model/verdict.h"
 #include "query/endpoint_ref.h"
 #include "query/query.h"
@@ -64,8 +65,7 @@ Result<FlowPort> parse_port(const std::string& text, std::optional<Protocol> pro
                     });
   if (!valid_name)
     return Diagnostic::error(nowhere, "port", fmt::format("\"{}\" is neither a port number nor a port name (nor ICMP: {})", port, kIcmpFlowForms));
-  spec.name = port;
-  std::transform(spec.name.begin(), spec.name.end(), spec.name.begin(), ::tolower);
+  spec.name = to_lower_ascii(port);
   return spec;
 }
 
