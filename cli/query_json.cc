@@ -30,8 +30,8 @@ std::string near_miss_code(const netreach::NearMiss& miss) {
 }
 
 // Sub-documents are moved in after the braced lists: a json inside an
-// initializer list is copied whole, and copying the sides took as long as
-// building them (check -o json, bench/README.md).
+// initializer list is copied whole, and in check -o json those copies cost
+// about as much as building the sides.
 json side_json(const netreach::SideVerdict& side) {
   json selecting = json::array();
   for (const auto& rule : side.selecting) selecting.push_back(rule_ref_json(rule));
